@@ -1,4 +1,67 @@
-var builder = WebApplication.CreateBuilder(args);
+using Points.Api;
+using Points.Infrastructure;
+using Points.Infrastructure.Seeding;
+using Points.Scoring.Cli;
+
+// Command-line verbs: `scoring ...` needs no host at all; `migrate` and `seed` run against the configured database.
+if (args.Length > 0 && args[0] == "scoring")
+{
+    return ScoringCli.Run(args[1..], Console.Out, Console.Error);
+}
+
+var verb = args.Length > 0 && args[0] is "migrate" or "seed" ? args[0] : null;
+var builder = WebApplication.CreateBuilder(verb is null ? args : args[1..]);
+
+builder.Logging.ClearProviders();
+builder.Logging.AddJsonConsole(o =>
+{
+    o.IncludeScopes = false;
+    o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffzzz ";
+    o.UseUtcTimestamp = false;
+});
+
+if (StartupChecks.Problem(builder.Configuration, builder.Environment) is { } refusal)
+{
+    Console.Error.WriteLine(refusal);
+    return 2;
+}
+
+builder.Services.AddPointsApi(builder.Configuration, builder.Environment);
 var app = builder.Build();
-app.MapGet("/healthz", () => "ok");
-app.Run();
+
+if (verb == "migrate")
+{
+    await DependencyInjection.MigrateAsync(app.Services, CancellationToken.None);
+    Console.WriteLine("database schema is up to date");
+    return 0;
+}
+
+if (verb == "seed")
+{
+    await DependencyInjection.MigrateAsync(app.Services, CancellationToken.None);
+    Console.WriteLine(await DemoSeeder.SeedIfEmptyAsync(app.Services, CancellationToken.None) ? "demo town seeded" : "database not empty: nothing seeded");
+    return 0;
+}
+
+var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<PointsOptions>>().Value;
+if (options.MigrateOnStartup)
+{
+    await DependencyInjection.MigrateAsync(app.Services, CancellationToken.None);
+}
+
+if (options.SeedDemo)
+{
+    await DemoSeeder.SeedIfEmptyAsync(app.Services, CancellationToken.None);
+}
+
+app.UsePointsPipeline();
+app.MapPointsEndpoints();
+app.Lifetime.ApplicationStarted.Register(() =>
+{
+    foreach (var url in app.Urls)
+    {
+        Console.WriteLine($"Points API listening on {url}  (OpenAPI UI: {url}/docs, document: {url}/openapi/v1.json)");
+    }
+});
+await app.RunAsync();
+return 0;

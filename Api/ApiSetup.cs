@@ -1,0 +1,145 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.IdentityModel.Tokens;
+using Points.Api.Auth;
+using Points.Api.Http;
+using Points.Api.Me;
+using Points.Api.Operations;
+using Points.Api.Regions;
+using Points.Infrastructure;
+using Points.Infrastructure.Persistence;
+using Points.Infrastructure.WeChat;
+
+namespace Points.Api;
+
+/// <summary>Refuses configurations that would lose data or split state between instances.</summary>
+public static class StartupChecks
+{
+    public static string? Problem(IConfiguration configuration, IHostEnvironment environment)
+    {
+        if (environment.IsDevelopment() || configuration.GetValue<bool>("Points:AllowEmbedded"))
+        {
+            return null;
+        }
+
+        InfrastructureChoice choice;
+        try
+        {
+            choice = InfrastructureChoice.From(configuration);
+        }
+        catch (InvalidOperationException ex)
+        {
+            return $"Points API refuses to start: {ex.Message}";
+        }
+
+        if (choice.Provider == DatabaseProvider.Sqlite)
+        {
+            return "Points API refuses to start: the embedded SQLite database is for Development and single-machine trials. "
+                + "Set Database:Provider=Postgres and ConnectionStrings:Points, or set Points:AllowEmbedded=true to accept SQLite knowingly.";
+        }
+
+        if (!choice.UsesRedis)
+        {
+            return "Points API refuses to start: without Redis every instance keeps its own sign-up quotas and tokens. "
+                + "Set Redis:Configuration (e.g. 127.0.0.1:6379), or set Points:AllowEmbedded=true to run a single instance with the in-process store.";
+        }
+
+        return null;
+    }
+}
+
+public static class ApiSetup
+{
+    public const long MaxJsonBodyBytes = 256 * 1024;
+
+    public static IServiceCollection AddPointsApi(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        services.AddPointsInfrastructure(configuration, environment);
+        var choice = InfrastructureChoice.From(configuration);
+
+        services.Configure<JsonOptions>(o => JsonSetup.Configure(o.SerializerOptions));
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = MaxJsonBodyBytes);
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Customize);
+        services.AddValidation();
+        services.AddOpenApi();
+
+        var authOptions = configuration.GetSection("Auth").Get<AuthOptions>() ?? new AuthOptions();
+        var key = SigningKey.Resolve(configuration, environment, choice.DataDir);
+        services.AddSingleton(authOptions);
+        services.AddSingleton(sp => new TokenService(key, authOptions, sp.GetRequiredService<TimeProvider>()));
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
+        {
+            o.MapInboundClaims = false;
+            o.TokenValidationParameters = new TokenValidationParameters
+            {
+                ValidIssuer = AuthOptions.Issuer,
+                ValidAudience = AuthOptions.Audience,
+                IssuerSigningKey = key,
+                NameClaimType = PointsClaims.Subject,
+                RoleClaimType = PointsClaims.Role,
+                ClockSkew = TimeSpan.FromSeconds(30),
+            };
+        });
+        // No fallback policy: it would answer unknown routes with 401 instead of 404. Every group sets
+        // RequireAuthorization or AllowAnonymous, and a test walks all endpoints to prove it.
+        services.AddAuthorization();
+
+        var loginPermits = configuration.GetValue("RateLimiting:LoginPermitsPerMinute", 30);
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy(AuthEndpoints.LoginRateLimitPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "local",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = loginPermits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            o.OnRejected = async (context, ct) =>
+            {
+                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+                {
+                    context.HttpContext.Response.Headers.RetryAfter = ((int)retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+
+                var problems = context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>();
+                await problems.WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = context.HttpContext,
+                    ProblemDetails = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = StatusCodes.Status429TooManyRequests },
+                });
+            };
+        });
+
+        if (string.IsNullOrWhiteSpace(configuration["WeChat:BaseUrl"]) && environment.IsDevelopment())
+        {
+            services.AddSingleton<IWeChatClient, DevelopmentWeChatClient>();
+        }
+
+        return services;
+    }
+
+    public static WebApplication UsePointsPipeline(this WebApplication app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = Problems.HandleException });
+        app.UseStatusCodePages();
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+
+    public static WebApplication MapPointsEndpoints(this WebApplication app)
+    {
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.UseSwaggerUI(o =>
+        {
+            o.RoutePrefix = "docs";
+            o.SwaggerEndpoint("/openapi/v1.json", "Points API v1");
+            o.DocumentTitle = "Points API";
+        });
+        app.MapHealth();
+        app.MapAuth(app.Environment);
+        app.MapMe();
+        app.MapRegions();
+        return app;
+    }
+}

@@ -1,0 +1,85 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Points.Api.Auth;
+using Points.Api.Http;
+using Points.Domain.Identity;
+using Points.Infrastructure.Persistence;
+
+namespace Points.Api.Me;
+
+public sealed record UpdateMeRequest(
+    [property: StringLength(32, MinimumLength = 1, ErrorMessage = "昵称长度须在1到32个字之间")]
+    string? DisplayName,
+    Guid? CommunityId,
+    bool? HonorRollOptOut);
+
+public static class MeEndpoints
+{
+    public static RouteGroupBuilder MapMe(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/me").WithTags("Me").RequireAuthorization();
+        group.MapGet("/", GetMeAsync).WithName(nameof(GetMeAsync)).WithSummary("我是谁：角色、所属村社和镇街");
+        group.MapPatch("/", UpdateMeAsync).WithName(nameof(UpdateMeAsync)).WithSummary("修改昵称、所属村社（仅居民）、是否上光荣榜");
+        return group;
+    }
+
+    public static async Task<Results<Ok<MeResponse>, ProblemHttpResult>> GetMeAsync(ClaimsPrincipal principal, PointsDbContext db, CancellationToken ct)
+    {
+        var me = principal.Me();
+        if (me.Role == Role.Bank)
+        {
+            var bank = await db.BankClients.AsNoTracking().FirstOrDefaultAsync(b => b.Id == me.Id, ct);
+            return bank is null ? Problems.NotFound("account.not_found", "账户不存在") : TypedResults.Ok(MeResponse.From(bank));
+        }
+
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == me.Id, ct);
+        return user is null ? Problems.NotFound("account.not_found", "账户不存在") : TypedResults.Ok(MeResponse.From(user));
+    }
+
+    public static async Task<Results<Ok<MeResponse>, ProblemHttpResult, ValidationProblem>> UpdateMeAsync(
+        UpdateMeRequest request, ClaimsPrincipal principal, PointsDbContext db, CancellationToken ct)
+    {
+        var me = principal.Me();
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == me.Id, ct);
+        if (user is null)
+        {
+            return Problems.NotFound("account.not_found", "账户不存在");
+        }
+
+        if (request.DisplayName is { } name)
+        {
+            var renamed = user.Rename(name);
+            if (!renamed.IsSuccess)
+            {
+                return Problems.Validation("displayName", renamed.Error!.Title);
+            }
+        }
+
+        if (request.CommunityId is { } communityId && communityId != user.CommunityId)
+        {
+            if (user.Role != Role.Resident)
+            {
+                return Problems.Forbidden("account.community_fixed", "工作人员的所属村社由管理员设置");
+            }
+
+            var community = await db.Communities.AsNoTracking().FirstOrDefaultAsync(c => c.Id == communityId, ct);
+            if (community is null || community.TownId != user.TownId)
+            {
+                return Problems.Validation("communityId", "所选村社不存在或不在本镇街");
+            }
+
+            db.Entry(user).Property(u => u.CommunityId).CurrentValue = communityId;
+            db.Entry(user).Property(u => u.GridId).CurrentValue = null;
+        }
+
+        if (request.HonorRollOptOut is { } optOut)
+        {
+            user.SetHonorRollOptOut(optOut);
+        }
+
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(MeResponse.From(user));
+    }
+}

@@ -1,0 +1,149 @@
+using Points.Domain.Common;
+
+namespace Points.Domain.Identity;
+
+/// <summary>
+/// Everyone who signs in: residents (through WeChat), staff and merchant operators (password).
+/// Banks sign in as API clients (<see cref="BankClient"/>) and have no user account.
+/// </summary>
+public sealed class UserAccount
+{
+    public const int DisplayNameMaxLength = 32;
+    public const int UsernameMaxLength = 64;
+    public const int OpenIdMaxLength = 64;
+    public const int MaxFailedLogins = 5;
+    public static readonly TimeSpan LockoutDuration = TimeSpan.FromMinutes(15);
+
+    private UserAccount()
+    {
+        DisplayName = string.Empty;
+    }
+
+    private UserAccount(Guid id, Role role, string displayName, Guid townId, Guid? communityId, DateTimeOffset now)
+    {
+        if (string.IsNullOrWhiteSpace(displayName) || displayName.Length > DisplayNameMaxLength)
+        {
+            throw new ArgumentException("display name is required and at most 32 characters", nameof(displayName));
+        }
+
+        Id = id;
+        Role = role;
+        DisplayName = displayName;
+        TownId = townId;
+        CommunityId = communityId;
+        CreatedAt = now;
+    }
+
+    public Guid Id { get; private set; }
+
+    public Role Role { get; private set; }
+
+    public string DisplayName { get; private set; }
+
+    public Guid TownId { get; private set; }
+
+    /// <summary>The resident's or community staff member's community; null for town-level accounts.</summary>
+    public Guid? CommunityId { get; private set; }
+
+    public Guid? GridId { get; private set; }
+
+    /// <summary>For merchant operators: the merchant they act for.</summary>
+    public Guid? MerchantId { get; private set; }
+
+    public string? WeChatOpenId { get; private set; }
+
+    public string? WeChatUnionId { get; private set; }
+
+    public string? Username { get; private set; }
+
+    public string? PasswordHash { get; private set; }
+
+    public int FailedLoginCount { get; private set; }
+
+    public DateTimeOffset? LockedUntil { get; private set; }
+
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    /// <summary>Residents may keep their name off the public honour roll.</summary>
+    public bool HonorRollOptOut { get; private set; }
+
+    public bool IsActive { get; private set; } = true;
+
+    public static UserAccount NewResident(Guid id, string openId, string? unionId, string displayName, Guid townId, Guid communityId, Guid? gridId, DateTimeOffset now)
+    {
+        return new UserAccount(id, Role.Resident, displayName, townId, communityId, now)
+        {
+            WeChatOpenId = openId,
+            WeChatUnionId = unionId,
+            GridId = gridId,
+        };
+    }
+
+    public static UserAccount NewStaff(Guid id, Role role, string username, string passwordHash, string displayName, Guid townId, Guid? communityId, Guid? merchantId, DateTimeOffset now)
+    {
+        if (role is Role.Resident or Role.Bank)
+        {
+            throw new ArgumentException("staff accounts cannot have the resident or bank role", nameof(role));
+        }
+
+        if (role == Role.CommunityStaff && communityId is null)
+        {
+            throw new ArgumentException("community staff belong to a community", nameof(communityId));
+        }
+
+        if (role == Role.Merchant && merchantId is null)
+        {
+            throw new ArgumentException("merchant operators belong to a merchant", nameof(merchantId));
+        }
+
+        return new UserAccount(id, role, displayName, townId, communityId, now)
+        {
+            Username = username,
+            PasswordHash = passwordHash,
+            MerchantId = merchantId,
+        };
+    }
+
+    public bool IsLockedOut(DateTimeOffset now) => LockedUntil is { } until && until > now;
+
+    /// <summary>Counts a failed password; the fifth in a row locks the account for 15 minutes.</summary>
+    public void RecordFailedLogin(DateTimeOffset now)
+    {
+        FailedLoginCount++;
+        if (FailedLoginCount >= MaxFailedLogins)
+        {
+            LockedUntil = now + LockoutDuration;
+            FailedLoginCount = 0;
+        }
+    }
+
+    public void RecordSuccessfulLogin()
+    {
+        FailedLoginCount = 0;
+        LockedUntil = null;
+    }
+
+    public void SetHonorRollOptOut(bool optOut) => HonorRollOptOut = optOut;
+
+    public Result<UserAccount> Rename(string displayName)
+    {
+        if (string.IsNullOrWhiteSpace(displayName) || displayName.Length > DisplayNameMaxLength)
+        {
+            return DomainError.Validation("user.display_name_invalid", "昵称不能为空且不超过32个字");
+        }
+
+        DisplayName = displayName.Trim();
+        return this;
+    }
+
+    /// <summary>
+    /// Scope rule: community staff act only inside their community, town staff and admins inside
+    /// their town. Residents, merchants and banks administer nothing.
+    /// </summary>
+    public bool CanAdminister(Guid townId, Guid communityId) => Role switch
+    {
+        Role.CommunityStaff => CommunityId == communityId,
+        Role.TownStaff or Role.Admin => TownId == townId,
+        _ => false,
+    };
+}

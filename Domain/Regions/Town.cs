@@ -1,0 +1,84 @@
+namespace Points.Domain.Regions;
+
+/// <summary>A town (镇街): owns the points economy settings its communities share.</summary>
+public sealed class Town
+{
+    public const int NameMaxLength = 64;
+    public const int DefaultPointsPerYuan = 50;
+    public const int DefaultMarketDay = 25;
+    public const int DefaultDailyEarningCap = 200;
+    public const int DefaultRefundWindowDays = 7;
+
+    private Town()
+    {
+        Name = string.Empty;
+        MarketDays = string.Empty;
+    }
+
+    public Town(Guid id, string name)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name.Length > NameMaxLength)
+        {
+            throw new ArgumentException("town name is required and at most 64 characters", nameof(name));
+        }
+
+        Id = id;
+        Name = name;
+        PointsPerYuan = DefaultPointsPerYuan;
+        MarketDays = DefaultMarketDay.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        DailyEarningCap = DefaultDailyEarningCap;
+        RefundWindowDays = DefaultRefundWindowDays;
+    }
+
+    public Guid Id { get; private set; }
+
+    public string Name { get; private set; }
+
+    /// <summary>How many points make one yuan at partner merchants (default 50).</summary>
+    public int PointsPerYuan { get; private set; }
+
+    /// <summary>Days of the month (Asia/Shanghai) the gift market takes orders, comma separated, e.g. "25" or "5,25".</summary>
+    public string MarketDays { get; private set; }
+
+    /// <summary>Most points one resident may earn per Shanghai calendar day, all sources together.</summary>
+    public int DailyEarningCap { get; private set; }
+
+    /// <summary>Days after a redemption in which the merchant may refund it.</summary>
+    public int RefundWindowDays { get; private set; }
+
+    public IReadOnlyList<int> MarketDayList =>
+        MarketDays.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(d => int.Parse(d, System.Globalization.CultureInfo.InvariantCulture))
+            .ToList();
+
+    public bool IsMarketDay(DateOnly shanghaiDay) => MarketDayList.Contains(shanghaiDay.Day);
+
+    public Common.Result<Town> UpdateSettings(int? pointsPerYuan, IReadOnlyList<int>? marketDays, int? dailyEarningCap, int? refundWindowDays)
+    {
+        if (pointsPerYuan is < 1 or > 100_000)
+        {
+            return Common.DomainError.Validation("town.points_per_yuan_invalid", "积分兑换比例须在 1 到 100000 之间");
+        }
+
+        if (marketDays is not null && (marketDays.Count == 0 || marketDays.Any(d => d is < 1 or > 31)))
+        {
+            return Common.DomainError.Validation("town.market_days_invalid", "积分超市开放日须为每月 1 到 31 日之间的日期");
+        }
+
+        if (dailyEarningCap is < 0 or > 1_000_000)
+        {
+            return Common.DomainError.Validation("town.daily_cap_invalid", "每日积分上限须在 0 到 1000000 之间");
+        }
+
+        if (refundWindowDays is < 0 or > 365)
+        {
+            return Common.DomainError.Validation("town.refund_window_invalid", "退款期限须在 0 到 365 天之间");
+        }
+
+        PointsPerYuan = pointsPerYuan ?? PointsPerYuan;
+        MarketDays = marketDays is null ? MarketDays : string.Join(',', marketDays.Distinct().Order());
+        DailyEarningCap = dailyEarningCap ?? DailyEarningCap;
+        RefundWindowDays = refundWindowDays ?? RefundWindowDays;
+        return this;
+    }
+}

@@ -1,0 +1,98 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Points.Infrastructure.Jobs;
+using Points.Infrastructure.Ledger;
+using Points.Infrastructure.Persistence;
+using StackExchange.Redis;
+
+namespace Points.Infrastructure;
+
+/// <summary>What the configuration chose, resolved once at startup.</summary>
+public sealed record InfrastructureChoice(DatabaseProvider Provider, string ConnectionString, string? RedisConfiguration, string DataDir)
+{
+    public bool UsesRedis => !string.IsNullOrWhiteSpace(RedisConfiguration);
+
+    public bool IsEmbedded => Provider == DatabaseProvider.Sqlite || !UsesRedis;
+
+    public static InfrastructureChoice From(IConfiguration configuration)
+    {
+        var options = configuration.GetSection(PointsOptions.Section).Get<PointsOptions>() ?? new PointsOptions();
+        var dataDir = Path.GetFullPath(options.DataDir);
+        var providerText = configuration["Database:Provider"];
+        DatabaseProvider provider;
+        if (string.IsNullOrWhiteSpace(providerText))
+        {
+            provider = DatabaseProvider.Sqlite;
+        }
+        else if (!Enum.TryParse(providerText, ignoreCase: true, out provider) || !Enum.IsDefined(provider))
+        {
+            throw new InvalidOperationException($"Database:Provider must be Sqlite or Postgres, not '{providerText}'.");
+        }
+
+        var connectionString = configuration.GetConnectionString("Points");
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            if (provider == DatabaseProvider.Postgres)
+            {
+                throw new InvalidOperationException("ConnectionStrings:Points is required when Database:Provider is Postgres.");
+            }
+
+            connectionString = $"Data Source={Path.Combine(dataDir, "points.db")}";
+        }
+
+        return new InfrastructureChoice(provider, connectionString, configuration["Redis:Configuration"], dataDir);
+    }
+}
+
+public static class DependencyInjection
+{
+    public static IServiceCollection AddPointsInfrastructure(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        var choice = InfrastructureChoice.From(configuration);
+        services.AddSingleton(choice);
+        services.Configure<PointsOptions>(configuration.GetSection(PointsOptions.Section));
+        services.Configure<SchedulerOptions>(configuration.GetSection("Scheduler"));
+        services.AddSingleton(TimeProvider.System);
+
+        if (choice.Provider == DatabaseProvider.Sqlite)
+        {
+            Directory.CreateDirectory(choice.DataDir);
+        }
+
+        services.AddDbContext<PointsDbContext>(o => DatabaseSetup.Configure(o, choice.Provider, choice.ConnectionString));
+
+        if (choice.UsesRedis)
+        {
+            services.AddSingleton<IConnectionMultiplexer>(_ =>
+            {
+                var redis = ConfigurationOptions.Parse(choice.RedisConfiguration!);
+                redis.AbortOnConnectFail = false;
+                return ConnectionMultiplexer.Connect(redis);
+            });
+        }
+
+        services.AddScoped<LedgerService>();
+        services.AddScoped<JobLeaseStore>();
+        services.AddHostedService(sp => sp.GetRequiredService<JobScheduler>());
+        services.AddSingleton<JobScheduler>();
+        _ = environment;
+        return services;
+    }
+
+    /// <summary>Applies every pending migration (several instances may start at once: EF takes a migration lock).</summary>
+    public static async Task MigrateAsync(IServiceProvider services, CancellationToken ct)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PointsDbContext>();
+        if (db.IsSqlite)
+        {
+            await db.Database.OpenConnectionAsync(ct);
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+            await db.Database.CloseConnectionAsync();
+        }
+
+        await db.Database.MigrateAsync(ct);
+    }
+}

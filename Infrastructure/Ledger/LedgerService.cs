@@ -1,0 +1,164 @@
+using Microsoft.EntityFrameworkCore;
+using Points.Domain.Common;
+using Points.Domain.Ledger;
+using Points.Infrastructure.Persistence;
+
+namespace Points.Infrastructure.Ledger;
+
+/// <summary>The outcome of a posted transfer. <see cref="Replayed"/> is true when the key had already been used for the same request.</summary>
+public sealed record PostedTransfer(JournalEntry Entry, bool Replayed);
+
+/// <summary>
+/// Posts transfers: one transaction inserts the journal entry (its idempotency key is unique) and
+/// moves both balances, the debit guarded by "balance >= points" in the same statement, so
+/// concurrent requests cannot overspend and a retry can never pay twice.
+/// </summary>
+public sealed class LedgerService(PointsDbContext db, TimeProvider clock)
+{
+    public async Task<Result<PostedTransfer>> PostAsync(TransferRequest request, CancellationToken ct)
+    {
+        if (request.Validate() is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (await FindExistingAsync(request, ct) is { } existing)
+        {
+            return existing;
+        }
+
+        var from = await EnsureAccountAsync(request.From, ct);
+        var to = await EnsureAccountAsync(request.To, ct);
+        var strategy = db.Database.CreateExecutionStrategy();
+        try
+        {
+            return await strategy.ExecuteAsync(async () =>
+            {
+                await using var tx = await db.Database.BeginTransactionAsync(ct);
+                var entry = new JournalEntry(Guid.CreateVersion7(), request.From.TownId, from, to, request, clock.GetUtcNow());
+                db.JournalEntries.Add(entry);
+                await db.SaveChangesAsync(ct);
+
+                // Lock both rows in a fixed order so two opposite transfers cannot deadlock.
+                var debitFirst = from.CompareTo(to) < 0;
+                if (debitFirst && !await DebitAsync(from, request.Points, request.From.Kind, ct))
+                {
+                    await tx.RollbackAsync(ct);
+                    db.ChangeTracker.Clear();
+                    return Result<PostedTransfer>.Fail(LedgerErrors.Insufficient);
+                }
+
+                await CreditAsync(to, request.Points, ct);
+                if (!debitFirst && !await DebitAsync(from, request.Points, request.From.Kind, ct))
+                {
+                    await tx.RollbackAsync(ct);
+                    db.ChangeTracker.Clear();
+                    return Result<PostedTransfer>.Fail(LedgerErrors.Insufficient);
+                }
+
+                await tx.CommitAsync(ct);
+                return new PostedTransfer(entry, false);
+            });
+        }
+        catch (DbUpdateException ex) when (DatabaseSetup.IsUniqueViolation(ex))
+        {
+            // The same key committed first in another request (or a reversal raced us).
+            db.ChangeTracker.Clear();
+            if (await FindExistingAsync(request, ct) is { } winner)
+            {
+                return winner;
+            }
+
+            return LedgerErrors.AlreadyReversed;
+        }
+    }
+
+    /// <summary>Reverses an entry in full: the opposite transfer, linked to the original; reversing twice is refused.</summary>
+    public async Task<Result<PostedTransfer>> ReverseAsync(Guid entryId, string idempotencyKey, string? note, Guid? actorId, CancellationToken ct)
+    {
+        var original = await db.JournalEntries.AsNoTracking().FirstOrDefaultAsync(e => e.Id == entryId, ct);
+        if (original is null)
+        {
+            return LedgerErrors.EntryNotFound;
+        }
+
+        var accounts = await db.LedgerAccounts.AsNoTracking()
+            .Where(a => a.Id == original.DebitAccountId || a.Id == original.CreditAccountId)
+            .ToDictionaryAsync(a => a.Id, ct);
+        var debit = accounts[original.DebitAccountId];
+        var credit = accounts[original.CreditAccountId];
+        var reversal = new TransferRequest(
+            new AccountRef(credit.Kind, credit.OwnerId, credit.TownId),
+            new AccountRef(debit.Kind, debit.OwnerId, debit.TownId),
+            original.Points,
+            TransferReason.Reversal,
+            idempotencyKey,
+            original.SourceType,
+            original.SourceId,
+            note,
+            actorId,
+            original.Id);
+        return await PostAsync(reversal, ct);
+    }
+
+    public async Task<long> BalanceAsync(AccountRef account, CancellationToken ct) =>
+        await db.LedgerAccounts.Where(a => a.Kind == account.Kind && a.OwnerId == account.OwnerId)
+            .Select(a => (long?)a.Balance).FirstOrDefaultAsync(ct) ?? 0;
+
+    /// <summary>Returns the id of the account, creating it on first use (a unique index settles races).</summary>
+    public async Task<Guid> EnsureAccountAsync(AccountRef account, CancellationToken ct)
+    {
+        var id = await db.LedgerAccounts.Where(a => a.Kind == account.Kind && a.OwnerId == account.OwnerId)
+            .Select(a => (Guid?)a.Id).FirstOrDefaultAsync(ct);
+        if (id is { } found)
+        {
+            return found;
+        }
+
+        var created = new LedgerAccount(Guid.CreateVersion7(), account.Kind, account.OwnerId, account.TownId, clock.GetUtcNow());
+        db.LedgerAccounts.Add(created);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return created.Id;
+        }
+        catch (DbUpdateException ex) when (DatabaseSetup.IsUniqueViolation(ex))
+        {
+            db.Entry(created).State = EntityState.Detached;
+            return await db.LedgerAccounts.Where(a => a.Kind == account.Kind && a.OwnerId == account.OwnerId)
+                .Select(a => a.Id).FirstAsync(ct);
+        }
+    }
+
+    private async Task<Result<PostedTransfer>?> FindExistingAsync(TransferRequest request, CancellationToken ct)
+    {
+        var existing = await db.JournalEntries.AsNoTracking().FirstOrDefaultAsync(e => e.IdempotencyKey == request.IdempotencyKey, ct);
+        if (existing is null)
+        {
+            return null;
+        }
+
+        return existing.Fingerprint == request.Fingerprint()
+            ? new PostedTransfer(existing, true)
+            : Result<PostedTransfer>.Fail(LedgerErrors.IdempotencyConflict);
+    }
+
+    private async Task<bool> DebitAsync(Guid accountId, long points, AccountKind kind, CancellationToken ct)
+    {
+        var mayGoNegative = LedgerAccount.MayGoNegative(kind);
+        var rows = await db.LedgerAccounts
+            .Where(a => a.Id == accountId && (mayGoNegative || a.Balance >= points))
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.Balance, a => a.Balance - points), ct);
+        return rows == 1;
+    }
+
+    private async Task CreditAsync(Guid accountId, long points, CancellationToken ct)
+    {
+        var rows = await db.LedgerAccounts.Where(a => a.Id == accountId)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.Balance, a => a.Balance + points), ct);
+        if (rows != 1)
+        {
+            throw new InvalidOperationException($"ledger account {accountId} vanished during a transfer");
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Points.Domain.Identity;
+using Points.Domain.Regions;
+
+namespace Points.Infrastructure.Persistence.Configurations;
+
+internal sealed class UserAccountConfiguration : IEntityTypeConfiguration<UserAccount>
+{
+    public void Configure(EntityTypeBuilder<UserAccount> b)
+    {
+        b.ToTable("users");
+        b.HasKey(x => x.Id);
+        b.Property(x => x.Role).HasConversion<string>().HasMaxLength(32);
+        b.Property(x => x.DisplayName).HasMaxLength(UserAccount.DisplayNameMaxLength).IsRequired();
+        b.Property(x => x.WeChatOpenId).HasMaxLength(UserAccount.OpenIdMaxLength);
+        b.Property(x => x.WeChatUnionId).HasMaxLength(UserAccount.OpenIdMaxLength);
+        b.Property(x => x.Username).HasMaxLength(UserAccount.UsernameMaxLength);
+        b.Property(x => x.PasswordHash).HasMaxLength(256);
+        b.HasIndex(x => x.WeChatOpenId).IsUnique();
+        b.HasIndex(x => x.Username).IsUnique();
+        b.HasIndex(x => new { x.CommunityId, x.Role });
+        b.HasOne<Town>().WithMany().HasForeignKey(x => x.TownId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Community>().WithMany().HasForeignKey(x => x.CommunityId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Grid>().WithMany().HasForeignKey(x => x.GridId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Merchant>().WithMany().HasForeignKey(x => x.MerchantId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class MerchantConfiguration : IEntityTypeConfiguration<Merchant>
+{
+    public void Configure(EntityTypeBuilder<Merchant> b)
+    {
+        b.ToTable("merchants");
+        b.HasKey(x => x.Id);
+        b.Property(x => x.Name).HasMaxLength(Merchant.NameMaxLength).IsRequired();
+        b.HasOne<Town>().WithMany().HasForeignKey(x => x.TownId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class BankClientConfiguration : IEntityTypeConfiguration<BankClient>
+{
+    public void Configure(EntityTypeBuilder<BankClient> b)
+    {
+        b.ToTable("bank_clients");
+        b.HasKey(x => x.Id);
+        b.Property(x => x.Name).HasMaxLength(BankClient.NameMaxLength).IsRequired();
+        b.Property(x => x.ClientId).HasMaxLength(BankClient.ClientIdMaxLength).IsRequired();
+        b.Property(x => x.SecretHash).HasMaxLength(256).IsRequired();
+        b.HasIndex(x => x.ClientId).IsUnique();
+    }
+}
+
+internal sealed class RefreshTokenConfiguration : IEntityTypeConfiguration<RefreshToken>
+{
+    public void Configure(EntityTypeBuilder<RefreshToken> b)
+    {
+        b.ToTable("refresh_tokens");
+        b.HasKey(x => x.Id);
+        b.Property(x => x.TokenHash).HasMaxLength(RefreshToken.HashLength).IsRequired();
+        b.HasIndex(x => x.TokenHash).IsUnique();
+        b.HasIndex(x => x.FamilyId);
+        b.HasOne<UserAccount>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

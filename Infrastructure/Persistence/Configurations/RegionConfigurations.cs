@@ -1,0 +1,39 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Points.Domain.Regions;
+
+namespace Points.Infrastructure.Persistence.Configurations;
+
+internal sealed class TownConfiguration : IEntityTypeConfiguration<Town>
+{
+    public void Configure(EntityTypeBuilder<Town> b)
+    {
+        b.ToTable("towns");
+        b.HasKey(x => x.Id);
+        b.Property(x => x.Name).HasMaxLength(Town.NameMaxLength).IsRequired();
+        b.Property(x => x.MarketDays).HasMaxLength(100).IsRequired();
+        b.Ignore(x => x.MarketDayList);
+    }
+}
+
+internal sealed class CommunityConfiguration : IEntityTypeConfiguration<Community>
+{
+    public void Configure(EntityTypeBuilder<Community> b)
+    {
+        b.ToTable("communities");
+        b.HasKey(x => x.Id);
+        b.Property(x => x.Name).HasMaxLength(Community.NameMaxLength).IsRequired();
+        b.HasOne<Town>().WithMany().HasForeignKey(x => x.TownId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class GridConfiguration : IEntityTypeConfiguration<Grid>
+{
+    public void Configure(EntityTypeBuilder<Grid> b)
+    {
+        b.ToTable("grids");
+        b.HasKey(x => x.Id);
+        b.Property(x => x.Name).HasMaxLength(Grid.NameMaxLength).IsRequired();
+        b.HasOne<Community>().WithMany().HasForeignKey(x => x.CommunityId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

@@ -1,0 +1,122 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Points.Domain.Identity;
+using Points.Domain.Jobs;
+using Points.Domain.Ledger;
+using Points.Domain.Regions;
+
+namespace Points.Infrastructure.Persistence;
+
+/// <summary>
+/// The one DbContext. The model is provider-neutral (no provider-specific column types or SQL in
+/// configurations), so SQLite, PostgreSQL and a future MySQL provider share it. Tables and columns
+/// are snake_case so hand-written SQL and psql sessions read naturally.
+/// </summary>
+public sealed class PointsDbContext(DbContextOptions<PointsDbContext> options) : DbContext(options)
+{
+    public DbSet<Town> Towns => Set<Town>();
+
+    public DbSet<Community> Communities => Set<Community>();
+
+    public DbSet<Grid> Grids => Set<Grid>();
+
+    public DbSet<UserAccount> Users => Set<UserAccount>();
+
+    public DbSet<Merchant> Merchants => Set<Merchant>();
+
+    public DbSet<BankClient> BankClients => Set<BankClient>();
+
+    public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
+
+    public DbSet<JobLease> JobLeases => Set<JobLease>();
+
+    public DbSet<LedgerAccount> LedgerAccounts => Set<LedgerAccount>();
+
+    public DbSet<JournalEntry> JournalEntries => Set<JournalEntry>();
+
+    public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite cannot compare or order DateTimeOffset stored as text; store UTC ticks there.
+        // PostgreSQL's timestamptz accepts only UTC offsets, so normalise on the way in.
+        if (IsSqlite)
+        {
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+        }
+        else
+        {
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcConverter>();
+        }
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(PointsDbContext).Assembly);
+        ApplySnakeCase(modelBuilder);
+    }
+
+    private static void ApplySnakeCase(ModelBuilder modelBuilder)
+    {
+        foreach (var entity in modelBuilder.Model.GetEntityTypes())
+        {
+            if (entity.GetTableName() is { } table && !entity.IsOwned())
+            {
+                entity.SetTableName(SnakeCase(table));
+            }
+
+            foreach (var property in entity.GetProperties())
+            {
+                property.SetColumnName(SnakeCase(property.GetColumnName()));
+            }
+
+            foreach (var key in entity.GetKeys())
+            {
+                key.SetName(SnakeCase(key.GetName()!));
+            }
+
+            foreach (var fk in entity.GetForeignKeys())
+            {
+                fk.SetConstraintName(SnakeCase(fk.GetConstraintName()!));
+            }
+
+            foreach (var index in entity.GetIndexes())
+            {
+                index.SetDatabaseName(SnakeCase(index.GetDatabaseName()!));
+            }
+        }
+    }
+
+    public static string SnakeCase(string name)
+    {
+        var sb = new StringBuilder(name.Length + 8);
+        for (var i = 0; i < name.Length; i++)
+        {
+            var c = name[i];
+            if (char.IsUpper(c))
+            {
+                if (i > 0 && name[i - 1] != '_' && (char.IsLower(name[i - 1]) || char.IsDigit(name[i - 1]) || (i + 1 < name.Length && char.IsLower(name[i + 1]))))
+                {
+                    sb.Append('_');
+                }
+
+                sb.Append(char.ToLowerInvariant(c));
+            }
+            else
+            {
+                sb.Append(c);
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    private sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(
+        v => v.UtcTicks,
+        v => new DateTimeOffset(v, TimeSpan.Zero));
+
+    private sealed class UtcConverter() : ValueConverter<DateTimeOffset, DateTimeOffset>(
+        v => v.ToUniversalTime(),
+        v => v);
+}
