@@ -12,6 +12,9 @@ namespace Points.Infrastructure;
 /// <summary>What the configuration chose, resolved once at startup.</summary>
 public sealed record InfrastructureChoice(DatabaseProvider Provider, string ConnectionString, string? RedisConfiguration, string DataDir)
 {
+    /// <summary>Prefix of every Redis key this deployment writes (<c>Redis:KeyPrefix</c>), so tests and towns can share a server.</summary>
+    public string RedisKeyPrefix { get; init; } = "points:";
+
     public bool UsesRedis => !string.IsNullOrWhiteSpace(RedisConfiguration);
 
     public bool IsEmbedded => Provider == DatabaseProvider.Sqlite || !UsesRedis;
@@ -42,7 +45,10 @@ public sealed record InfrastructureChoice(DatabaseProvider Provider, string Conn
             connectionString = $"Data Source={Path.Combine(dataDir, "points.db")}";
         }
 
-        return new InfrastructureChoice(provider, connectionString, configuration["Redis:Configuration"], dataDir);
+        return new InfrastructureChoice(provider, connectionString, configuration["Redis:Configuration"], dataDir)
+        {
+            RedisKeyPrefix = configuration["Redis:KeyPrefix"] is { Length: > 0 } prefix ? prefix : "points:",
+        };
     }
 }
 
@@ -74,6 +80,7 @@ public static class DependencyInjection
         }
 
         services.AddScoped<LedgerService>();
+        services.AddScoped<EarningService>();
         services.AddScoped<JobLeaseStore>();
         services.AddHostedService(sp => sp.GetRequiredService<JobScheduler>());
         services.AddSingleton<JobScheduler>();

@@ -60,20 +60,21 @@ for _ in $(seq 100); do redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null
 log "redis on 127.0.0.1:$REDIS_PORT"
 
 # ---------------------------------------------------------------- PostgreSQL
-mkdir -p "$PGDATA"
-[ "$(id -u)" = 0 ] && chown postgres:postgres "$PGDATA"
+PGRUN="$TMP/pgrun"
+mkdir -p "$PGDATA" "$PGRUN"
+if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$PGDATA" "$PGRUN"; fi
 "${RUN_AS[@]}" "$PGBIN/initdb" -D "$PGDATA" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
 cat >> "$PGDATA/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
 port = $PG_PORT
-unix_socket_directories = '$TMP'
+unix_socket_directories = '$PGRUN'
 max_connections = 300
 shared_buffers = 256MB
 fsync = off
 synchronous_commit = off
 full_page_writes = off
 CONF
-"${RUN_AS[@]}" "$PGBIN/pg_ctl" -D "$PGDATA" -l "$TMP/pg.log" -w -t 60 start >/dev/null
+"${RUN_AS[@]}" "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGRUN/pg.log" -w -t 60 start >/dev/null
 log "postgres on 127.0.0.1:$PG_PORT (data $PGDATA)"
 
 export POINTS_TEST_PG="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=50"
