@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Points.Domain.Identity;
 using Points.Domain.Jobs;
 using Points.Domain.Ledger;
+using Points.Domain.Market;
 using Points.Domain.Regions;
 
 namespace Points.Infrastructure.Persistence;
@@ -34,6 +35,18 @@ public sealed class PointsDbContext(DbContextOptions<PointsDbContext> options) :
     public DbSet<LedgerAccount> LedgerAccounts => Set<LedgerAccount>();
 
     public DbSet<JournalEntry> JournalEntries => Set<JournalEntry>();
+
+    public DbSet<EarningRule> EarningRules => Set<EarningRule>();
+
+    public DbSet<ExpiryPolicy> ExpiryPolicies => Set<ExpiryPolicy>();
+
+    public DbSet<Paycode> Paycodes => Set<Paycode>();
+
+    public DbSet<Redemption> Redemptions => Set<Redemption>();
+
+    public DbSet<MarketItem> MarketItems => Set<MarketItem>();
+
+    public DbSet<MarketOrder> MarketOrders => Set<MarketOrder>();
 
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 
