@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.IdentityModel.Tokens;
 using Points.Api.Auth;
 using Points.Api.Http;
+using Points.Api.Ledger;
+using Points.Api.Market;
 using Points.Api.Me;
 using Points.Api.Operations;
 using Points.Api.Regions;
@@ -140,6 +142,10 @@ public static class ApiSetup
         app.MapAuth(app.Environment);
         app.MapMe();
         app.MapRegions();
+        app.MapPoints();
+        app.MapMerchant();
+        app.MapMarket();
+        app.MapSummaries();
         return app;
     }
 }
