@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Unicode;
 using Points.Scoring.Binning;
 using Points.Scoring.Metrics;
 using Points.Scoring.Regression;
@@ -23,8 +22,8 @@ public sealed class Scorecard
 
     private static readonly JsonSerializerOptions JsonOptions = new(ScoringJsonContext.Default.Options)
     {
-        // Keep Chinese reason texts readable in the artefact.
-        Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
+        // The artefact is a file, never embedded in HTML: keep Chinese texts and labels such as "< 0.1" readable.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     private readonly CompiledFeature[] _features;

@@ -11,8 +11,8 @@ namespace Points.Scoring.Synthetic;
 /// (650 / 11 ≈ 59, which is also the neutral points for a value with no bin) and moves up or down by the
 /// adjustment in the table below. Reliability (no-shows, late cancels) and unexpired negative records weigh
 /// most, because they are what a lender or a village committee cares about; participation adds modestly so
-/// residents who cannot volunteer much (elderly, shift workers) are not pushed down hard. Best total 840,
-/// worst 240 (shown as 350). The implied WoE of a bin is −adjustment / factor with coefficient 1 and
+/// residents who cannot volunteer much (elderly, shift workers) are not pushed down hard. Best total 839 (650 + 190 less per-feature rounding),
+/// worst about 240 (shown as 350). The implied WoE of a bin is −adjustment / factor with coefficient 1 and
 /// intercept −ln 20, so the formulas of trained scorecards hold for it too.
 /// </remarks>
 public static class ExpertScorecard
