@@ -188,7 +188,7 @@ public sealed class RedemptionTests(PointsApiFactory factory) : IClassFixture<Po
         factory.Clock.Advance(TimeSpan.FromDays(7) + TimeSpan.FromSeconds(1));
         try
         {
-            var late = await merchant.PostAsync($"/api/merchant/redemptions/{id}/refund", null);
+            var late = await (await factory.StaffAsync("merchant-market")).PostAsync($"/api/merchant/redemptions/{id}/refund", null);
             await ProblemAssert.IsProblemAsync(late, HttpStatusCode.Conflict, "redemption.refund_window_closed");
         }
         finally
