@@ -52,7 +52,10 @@ public sealed class EarningService(PointsDbContext db, LedgerService ledger, Tim
         {
             return await ledger.InTransactionAsync(async () =>
             {
-                await ledger.LockAccountAsync(wallet, ct);
+                // Take both rows the transfer will update, in the ledger's id order, before reading the caps:
+                // awards to one resident then run one at a time, and lock order never inverts (no deadlock).
+                await ledger.LockAccountAsync(issuance.CompareTo(wallet) < 0 ? issuance : wallet, ct);
+                await ledger.LockAccountAsync(issuance.CompareTo(wallet) < 0 ? wallet : issuance, ct);
                 var now = clock.GetUtcNow();
                 var today = ShanghaiTime.Today(now);
                 var dayStart = ShanghaiTime.StartOfDay(today);
