@@ -66,8 +66,8 @@ public sealed class AccessTokenTests : IAsyncLifetime
     [Fact]
     public async Task ParallelCalls_FromTwoInstancesSharingRedis_CauseExactlyOneTokenRequest()
     {
-        using var redisA = TestRedis.Connect();
-        using var redisB = TestRedis.Connect();
+        var redisA = await TestRedis.SharedAsync(0);
+        var redisB = await TestRedis.SharedAsync(1);
         var prefix = TestRedis.UniquePrefix();
         await using var instanceA = WeChatTestHost.Create(_fake, redis: redisA, keyPrefix: prefix);
         await using var instanceB = WeChatTestHost.Create(_fake, redis: redisB, keyPrefix: prefix);
@@ -164,7 +164,7 @@ public sealed class AccessTokenTests : IAsyncLifetime
     [Fact]
     public async Task RedisStore_ForceRefresh_AllowsTwentyADay()
     {
-        using var redis = TestRedis.Connect();
+        var redis = await TestRedis.SharedAsync();
         var store = new RedisAccessTokenStore(redis, TestRedis.UniquePrefix());
         var now = new DateTimeOffset(2026, 11, 23, 1, 0, 0, TimeSpan.Zero);
         var allowed = 0;
@@ -185,7 +185,7 @@ public sealed class AccessTokenTests : IAsyncLifetime
     [Fact]
     public async Task RedisStore_ExpireIfMatches_OnlyExpiresTheFailingToken()
     {
-        using var redis = TestRedis.Connect();
+        var redis = await TestRedis.SharedAsync();
         var store = new RedisAccessTokenStore(redis, TestRedis.UniquePrefix());
         var now = DateTimeOffset.UtcNow;
         await store.SetAsync("wxapp", new CachedAccessToken("token-new", now.AddMinutes(5)), now, CancellationToken.None);
@@ -199,7 +199,7 @@ public sealed class AccessTokenTests : IAsyncLifetime
     [Fact]
     public async Task RedisStore_Lock_IsExclusiveAndReleasedOnlyByItsOwner()
     {
-        using var redis = TestRedis.Connect();
+        var redis = await TestRedis.SharedAsync();
         var store = new RedisAccessTokenStore(redis, TestRedis.UniquePrefix());
 
         var first = await store.TryAcquireLockAsync("wxapp", TimeSpan.FromSeconds(5), CancellationToken.None);
@@ -235,7 +235,7 @@ public sealed class AccessTokenTests : IAsyncLifetime
     [Fact]
     public async Task Token_WithRedisAndExpiresIn345_StoresTheExpiryFromTheInjectedClock()
     {
-        using var redis = TestRedis.Connect();
+        var redis = await TestRedis.SharedAsync();
         var prefix = TestRedis.UniquePrefix();
         var clock = new ManualTimeProvider();
         _fake.TokenExpiresIn = 345;

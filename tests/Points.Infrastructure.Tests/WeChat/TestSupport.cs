@@ -73,8 +73,17 @@ public static class TestRedis
 {
     public const string Variable = "POINTS_TEST_REDIS";
 
-    /// <summary>Connects to the Redis that scripts/test.sh starts; fails (never skips) when it is not there.</summary>
-    public static ConnectionMultiplexer Connect()
+    private static readonly Lazy<Task<ConnectionMultiplexer>>[] Connections =
+        [new(() => ConnectAsync()), new(() => ConnectAsync())];
+
+    /// <summary>
+    /// One of two shared connections (two so tests can play two app instances) to the Redis that
+    /// scripts/test.sh starts; fails, never skips, when it is not there. They live as long as the test
+    /// process: StackExchange.Redis 1.2.6 takes about a second to close one.
+    /// </summary>
+    public static Task<ConnectionMultiplexer> SharedAsync(int instance = 0) => Connections[instance].Value;
+
+    private static async Task<ConnectionMultiplexer> ConnectAsync()
     {
         var address = Environment.GetEnvironmentVariable(Variable);
         if (string.IsNullOrWhiteSpace(address))
@@ -83,7 +92,7 @@ public static class TestRedis
                 $"{Variable} is not set. Run the tests through scripts/test.sh, or start redis-server and export {Variable}=127.0.0.1:<port>.");
         }
 
-        return ConnectionMultiplexer.Connect($"{address},abortConnect=false,connectTimeout=3000,syncTimeout=3000");
+        return await ConnectionMultiplexer.ConnectAsync($"{address},connectTimeout=5000,syncTimeout=5000");
     }
 
     public static string UniquePrefix() => $"test:{Guid.NewGuid():N}:wx:";
