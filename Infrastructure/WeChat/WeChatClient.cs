@@ -41,14 +41,14 @@ public sealed partial class WeChatClient : IWeChatClient
 
     public async Task<WeChatResult<WeChatSession>> Code2SessionAsync(string jsCode, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(jsCode))
-        {
-            return Rejected<WeChatSession>("js_code", "js_code is empty");
-        }
-
         if (NotConfigured<WeChatSession>() is { } notConfigured)
         {
             return notConfigured;
+        }
+
+        if (string.IsNullOrWhiteSpace(jsCode))
+        {
+            return Rejected<WeChatSession>("js_code", "js_code is empty");
         }
 
         var query = $"appid={Uri.EscapeDataString(_options.AppId)}&secret={Uri.EscapeDataString(_options.AppSecret)}&js_code={Uri.EscapeDataString(jsCode)}&grant_type=authorization_code";
@@ -74,6 +74,11 @@ public sealed partial class WeChatClient : IWeChatClient
 
     public async Task<WeChatResult<WeChatPhoneNumber>> GetPhoneNumberAsync(string code, string? openId, CancellationToken ct)
     {
+        if (NotConfigured<WeChatPhoneNumber>() is { } notConfigured)
+        {
+            return notConfigured;
+        }
+
         if (string.IsNullOrWhiteSpace(code))
         {
             return Rejected<WeChatPhoneNumber>("code", "code is empty");
@@ -115,6 +120,11 @@ public sealed partial class WeChatClient : IWeChatClient
 
     public async Task<WeChatResult<bool>> SendSubscribeMessageAsync(SubscribeMessage message, CancellationToken ct)
     {
+        if (NotConfigured<bool>() is { } notConfigured)
+        {
+            return notConfigured;
+        }
+
         ArgumentNullException.ThrowIfNull(message);
         if (WeChatValidation.CheckSubscribeMessage(message) is { } problem)
         {
@@ -136,6 +146,11 @@ public sealed partial class WeChatClient : IWeChatClient
 
     public async Task<WeChatResult<TextCheckResult>> CheckTextAsync(string openId, int scene, string content, CancellationToken ct)
     {
+        if (NotConfigured<TextCheckResult>() is { } notConfigured)
+        {
+            return notConfigured;
+        }
+
         if (string.IsNullOrWhiteSpace(openId))
         {
             return Rejected<TextCheckResult>("openid", "openid is empty");
@@ -182,6 +197,11 @@ public sealed partial class WeChatClient : IWeChatClient
 
     public async Task<WeChatResult<string>> CheckImageAsync(string openId, int scene, string mediaUrl, CancellationToken ct)
     {
+        if (NotConfigured<string>() is { } notConfigured)
+        {
+            return notConfigured;
+        }
+
         if (string.IsNullOrWhiteSpace(openId))
         {
             return Rejected<string>("openid", "openid is empty");
@@ -210,6 +230,11 @@ public sealed partial class WeChatClient : IWeChatClient
 
     public async Task<WeChatResult<byte[]>> GetUnlimitedQrCodeAsync(string scene, string? page, int? width, CancellationToken ct)
     {
+        if (NotConfigured<byte[]>() is { } notConfigured)
+        {
+            return notConfigured;
+        }
+
         if (WeChatValidation.CheckScene(scene) is { } sceneProblem)
         {
             return Rejected<byte[]>("scene", sceneProblem);

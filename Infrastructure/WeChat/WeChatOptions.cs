@@ -27,8 +27,8 @@ public sealed class WeChatOptions
     /// <summary>Prefix of the shared token keys: <c>{prefix}{appid}:token</c>. Tests use one prefix per test.</summary>
     public string TokenKeyPrefix { get; set; } = "wx:";
 
-    /// <summary>Lease of the distributed refresh lock; longer than a token request with its retries.</summary>
-    public TimeSpan TokenLockLease { get; set; } = TimeSpan.FromSeconds(15);
+    /// <summary>Lease of the distributed refresh lock; longer than a token request with its busy retries.</summary>
+    public TimeSpan TokenLockLease { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long a caller waits for another instance's refresh before giving up with Busy.</summary>
     public TimeSpan TokenLockWait { get; set; } = TimeSpan.FromSeconds(10);

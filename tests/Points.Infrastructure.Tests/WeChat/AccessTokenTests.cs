@@ -183,6 +183,27 @@ public sealed class AccessTokenTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task InProcessStore_ForceRefresh_AllowsTwentyADayThirtySecondsApart()
+    {
+        var store = new InProcessAccessTokenStore();
+        var now = new DateTimeOffset(2026, 11, 23, 1, 0, 0, TimeSpan.Zero);
+
+        Assert.True(await store.TryReserveForceRefreshAsync("wxapp", now, TimeSpan.FromSeconds(30), 20, CancellationToken.None));
+        Assert.False(await store.TryReserveForceRefreshAsync("wxapp", now.AddSeconds(29), TimeSpan.FromSeconds(30), 20, CancellationToken.None));
+        var allowed = 1;
+        for (var i = 1; i < 25; i++)
+        {
+            if (await store.TryReserveForceRefreshAsync("wxapp", now.AddSeconds(31 * i), TimeSpan.FromSeconds(30), 20, CancellationToken.None))
+            {
+                allowed++;
+            }
+        }
+
+        Assert.Equal(20, allowed);
+        Assert.True(await store.TryReserveForceRefreshAsync("wxapp", now.AddDays(1), TimeSpan.FromSeconds(30), 20, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task RedisStore_ExpireIfMatches_OnlyExpiresTheFailingToken()
     {
         var redis = await TestRedis.SharedAsync();
@@ -307,10 +328,12 @@ public sealed class AccessTokenTests : IAsyncLifetime
     {
         await using var host = WeChatTestHost.Create(null);
 
-        var result = await host.Client.Code2SessionAsync("code", CancellationToken.None);
+        var result = await host.Client.Code2SessionAsync("", CancellationToken.None);
+        var qr = await host.Client.GetUnlimitedQrCodeAsync("a=1", null, null, CancellationToken.None);
 
         Assert.Equal(WeChatErrorKind.Configuration, result.Error?.Kind);
         Assert.Contains("WeChat:BaseUrl", result.Error?.ErrMsg, StringComparison.Ordinal);
+        Assert.Equal(WeChatErrorCodes.ClientNotConfigured, qr.Error?.ErrCode);
         Assert.IsType<InProcessAccessTokenStore>(host.Services.GetService(typeof(IAccessTokenStore)));
     }
 }

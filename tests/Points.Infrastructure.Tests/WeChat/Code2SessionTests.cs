@@ -12,7 +12,7 @@ public sealed class Code2SessionTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _fake = await FakeWeChatServer.StartAsync();
-        _host = WeChatTestHost.Create(_fake, settings: new Dictionary<string, string?> { ["WeChat:RequestTimeout"] = "00:00:01" });
+        _host = WeChatTestHost.Create(_fake, settings: new Dictionary<string, string?> { ["WeChat:RequestTimeout"] = "00:00:02" });
     }
 
     public async Task DisposeAsync()
@@ -101,7 +101,7 @@ public sealed class Code2SessionTests : IAsyncLifetime
         Assert.Equal(WeChatErrorKind.RateLimited, result.Error?.Kind);
         Assert.True(result.Error?.IsTransient);
         Assert.Equal(1, _fake.CountFor(FakeWeChatPaths.Code2Session));
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"took {watch.Elapsed}");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"took {watch.Elapsed}");
     }
 
     [Theory]
@@ -172,7 +172,7 @@ public sealed class Code2SessionTests : IAsyncLifetime
         var result = await _host.Client.Code2SessionAsync("code-slow", CancellationToken.None);
 
         Assert.Equal(WeChatErrorKind.Timeout, result.Error?.Kind);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"took {watch.Elapsed}");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(6), $"took {watch.Elapsed}");
         Assert.Equal(1, _fake.CountFor(FakeWeChatPaths.Code2Session));
     }
 

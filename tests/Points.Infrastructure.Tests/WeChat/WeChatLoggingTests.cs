@@ -17,7 +17,7 @@ public sealed class WeChatLoggingTests : IAsyncLifetime
         const string jsCode = "jscode-7f3a9c21";
         const string phoneCode = "phonecode-d41e77";
         _fake.PhoneNumber = "13912345678";
-        await using var host = WeChatTestHost.Create(_fake, settings: new Dictionary<string, string?> { ["WeChat:RequestTimeout"] = "00:00:01" });
+        await using var host = WeChatTestHost.Create(_fake, settings: new Dictionary<string, string?> { ["WeChat:RequestTimeout"] = "00:00:02" });
         var client = host.Client;
 
         var session = await client.Code2SessionAsync(jsCode, CancellationToken.None);
@@ -29,7 +29,7 @@ public sealed class WeChatLoggingTests : IAsyncLifetime
         await client.Code2SessionAsync("jscode-second-5b2", CancellationToken.None);
         _fake.Enqueue(FakeWeChatPaths.Code2Session, FakeResponse.TruncatedJson());
         await client.Code2SessionAsync("jscode-third-9c4", CancellationToken.None);
-        _fake.Enqueue(FakeWeChatPaths.Code2Session, FakeResponse.Ok().WithDelay(TimeSpan.FromSeconds(5)));
+        _fake.Enqueue(FakeWeChatPaths.Code2Session, FakeResponse.Ok().WithDelay(TimeSpan.FromSeconds(10)));
         await client.Code2SessionAsync("jscode-fourth-1d8", CancellationToken.None);
         _fake.Enqueue(FakeWeChatPaths.StableToken, FakeResponse.Error(40164, "invalid ip, not in whitelist"));
         _fake.InvalidateAccessTokens();
