@@ -18,8 +18,12 @@ SERVERS_PID=""; API_PID=""
 cleanup() {
   trap - EXIT INT TERM
   [ -n "$API_PID" ] && kill "$API_PID" 2>/dev/null && wait "$API_PID" 2>/dev/null || true
-  # scripts/test.sh stops its PostgreSQL and Redis on TERM
-  [ -n "$SERVERS_PID" ] && kill "$SERVERS_PID" 2>/dev/null && wait "$SERVERS_PID" 2>/dev/null || true
+  # scripts/test.sh stops its PostgreSQL and Redis on TERM, once its `sleep` child (by parent PID) ends too
+  if [ -n "$SERVERS_PID" ]; then
+    kill "$SERVERS_PID" 2>/dev/null || true
+    ps -o pid= --ppid "$SERVERS_PID" | xargs -r kill 2>/dev/null || true
+    wait "$SERVERS_PID" 2>/dev/null || true
+  fi
   rm -rf "$TMP"
 }
 trap cleanup EXIT

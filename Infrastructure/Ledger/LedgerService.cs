@@ -85,7 +85,11 @@ public sealed class LedgerService(PointsDbContext db, TimeProvider clock)
     /// exist already (<see cref="EnsureAccountAsync"/> outside the transaction). A failure leaves the
     /// rollback to the caller; a reused key surfaces as a unique-violation DbUpdateException.
     /// </summary>
-    public async Task<Result<PostedTransfer>> PostInTransactionAsync(TransferRequest request, Guid from, Guid to, CancellationToken ct)
+    public Task<Result<PostedTransfer>> PostInTransactionAsync(TransferRequest request, Guid from, Guid to, CancellationToken ct) =>
+        PostInTransactionAsync(request, from, to, null, ct);
+
+    /// <param name="alongside">Adds rows that belong to the entry (a redemption, an order) so they are written in the same batch as the entry.</param>
+    public async Task<Result<PostedTransfer>> PostInTransactionAsync(TransferRequest request, Guid from, Guid to, Action<JournalEntry>? alongside, CancellationToken ct)
     {
         if (request.Validate() is { } invalid)
         {
@@ -94,6 +98,7 @@ public sealed class LedgerService(PointsDbContext db, TimeProvider clock)
 
         var entry = new JournalEntry(Guid.CreateVersion7(), request.From.TownId, from, to, request, clock.GetUtcNow());
         db.JournalEntries.Add(entry);
+        alongside?.Invoke(entry);
         await db.SaveChangesAsync(ct);
 
         // Lock both rows in a fixed order so two opposite transfers cannot deadlock.
@@ -154,6 +159,17 @@ public sealed class LedgerService(PointsDbContext db, TimeProvider clock)
     public async Task<long> BalanceAsync(AccountRef account, CancellationToken ct) =>
         await db.LedgerAccounts.Where(a => a.Kind == account.Kind && a.OwnerId == account.OwnerId)
             .Select(a => (long?)a.Balance).FirstOrDefaultAsync(ct) ?? 0;
+
+    /// <summary>Both accounts' ids in one query (the hot path of every transfer), creating any missing one.</summary>
+    public async Task<(Guid First, Guid Second)> EnsureAccountsAsync(AccountRef first, AccountRef second, CancellationToken ct)
+    {
+        var found = await db.LedgerAccounts.AsNoTracking()
+            .Where(a => (a.Kind == first.Kind && a.OwnerId == first.OwnerId) || (a.Kind == second.Kind && a.OwnerId == second.OwnerId))
+            .Select(a => new { a.Id, a.Kind, a.OwnerId }).ToListAsync(ct);
+        var a = found.FirstOrDefault(x => x.Kind == first.Kind && x.OwnerId == first.OwnerId)?.Id ?? await EnsureAccountAsync(first, ct);
+        var b = found.FirstOrDefault(x => x.Kind == second.Kind && x.OwnerId == second.OwnerId)?.Id ?? await EnsureAccountAsync(second, ct);
+        return (a, b);
+    }
 
     /// <summary>Returns the id of the account, creating it on first use (a unique index settles races).</summary>
     public async Task<Guid> EnsureAccountAsync(AccountRef account, CancellationToken ct)

@@ -52,22 +52,33 @@ public sealed class RedemptionService(PointsDbContext db, LedgerService ledger, 
         var key = $"{command.MerchantId}:{command.IdempotencyKey}";
         var codeHash = Hash(command.Paycode);
         var fingerprint = $"{codeHash}|{command.Points}|{command.Note}";
-        if (await ReplayAsync(key, fingerprint, ct) is { } replay)
+
+        // One round trip for the paycode and the merchant. A retry of a committed redemption finds its
+        // paycode used and is answered from the redemption row below; a reused key with a fresh paycode
+        // is caught by the journal's unique key inside the transaction.
+        var found = await db.Paycodes.AsNoTracking().Where(p => p.CodeHash == codeHash)
+            .SelectMany(p => db.Merchants.Where(m => m.Id == command.MerchantId), (p, m) => new { Paycode = p, Merchant = m })
+            .FirstOrDefaultAsync(ct);
+        if (found is null)
         {
-            return replay;
+            if (await ReplayAsync(key, fingerprint, ct) is { } replayed)
+            {
+                return replayed;
+            }
+
+            return await db.Merchants.AnyAsync(m => m.Id == command.MerchantId && m.IsActive, ct) ? PaycodeErrors.Invalid : MerchantInactive;
         }
 
-        var merchant = await db.Merchants.AsNoTracking().FirstOrDefaultAsync(m => m.Id == command.MerchantId, ct);
-        if (merchant is not { IsActive: true })
+        var (paycode, merchant) = (found.Paycode, found.Merchant);
+        var now = clock.GetUtcNow();
+        if (paycode.UsedAt is not null || paycode.ExpiresAt <= now)
+        {
+            return await ReplayAsync(key, fingerprint, ct) ?? (paycode.UsedAt is not null ? PaycodeErrors.Used : PaycodeErrors.Expired);
+        }
+
+        if (!merchant.IsActive)
         {
             return MerchantInactive;
-        }
-
-        var now = clock.GetUtcNow();
-        var paycode = await db.Paycodes.AsNoTracking().FirstOrDefaultAsync(p => p.CodeHash == codeHash, ct);
-        if (paycode is null)
-        {
-            return PaycodeErrors.Invalid;
         }
 
         if (paycode.TownId != merchant.TownId)
@@ -75,28 +86,22 @@ public sealed class RedemptionService(PointsDbContext db, LedgerService ledger, 
             return PaycodeErrors.OtherTown;
         }
 
-        if (paycode.UsedAt is not null)
-        {
-            return PaycodeErrors.Used;
-        }
-
-        if (paycode.ExpiresAt <= now)
-        {
-            return PaycodeErrors.Expired;
-        }
-
-        var wallet = await ledger.EnsureAccountAsync(AccountRef.Wallet(paycode.ResidentId, merchant.TownId), ct);
-        var receivable = await ledger.EnsureAccountAsync(AccountRef.Merchant(merchant.Id, merchant.TownId), ct);
+        var walletRef = AccountRef.Wallet(paycode.ResidentId, merchant.TownId);
+        var receivableRef = AccountRef.Merchant(merchant.Id, merchant.TownId);
+        var (wallet, receivable) = await ledger.EnsureAccountsAsync(walletRef, receivableRef, ct);
         var redemptionId = Guid.CreateVersion7();
         Result<RedemptionOutcome> result;
         try
         {
             result = await ledger.InTransactionAsync<RedemptionOutcome>(async () =>
             {
-                var transfer = new TransferRequest(
-                    AccountRef.Wallet(paycode.ResidentId, merchant.TownId), AccountRef.Merchant(merchant.Id, merchant.TownId), command.Points,
-                    TransferReason.Redemption, $"redemption:{key}", "redemption", redemptionId.ToString(), command.Note, command.ActorId);
-                var posted = await ledger.PostInTransactionAsync(transfer, wallet, receivable, ct);
+                var transfer = new TransferRequest(walletRef, receivableRef, command.Points, TransferReason.Redemption, $"redemption:{key}", "redemption", redemptionId.ToString(), command.Note, command.ActorId);
+                Redemption? redemption = null;
+                var posted = await ledger.PostInTransactionAsync(transfer, wallet, receivable, entry =>
+                {
+                    redemption = new Redemption(redemptionId, merchant.Id, merchant.TownId, paycode.ResidentId, command.Points, key, fingerprint, entry.Id, command.Note, command.ActorId, entry.OccurredAt);
+                    db.Redemptions.Add(redemption);
+                }, ct);
                 if (!posted.IsSuccess)
                 {
                     return posted.Error!;
@@ -110,10 +115,7 @@ public sealed class RedemptionService(PointsDbContext db, LedgerService ledger, 
                     return PaycodeErrors.Used;
                 }
 
-                var redemption = new Redemption(redemptionId, merchant.Id, merchant.TownId, paycode.ResidentId, command.Points, key, fingerprint, posted.Value.Entry.Id, command.Note, command.ActorId, posted.Value.Entry.OccurredAt);
-                db.Redemptions.Add(redemption);
-                await db.SaveChangesAsync(ct);
-                return new RedemptionOutcome(redemption, false);
+                return new RedemptionOutcome(redemption!, false);
             }, ct);
         }
         catch (DbUpdateException ex) when (DatabaseSetup.IsUniqueViolation(ex))

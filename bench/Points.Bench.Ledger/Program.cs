@@ -45,10 +45,12 @@ await Parallel.ForEachAsync(residents, new ParallelOptions { MaxDegreeOfParallel
 Console.WriteLine($"api {api}  residents {residentCount}  phase {seconds} s  pgbench tpcb-like c8: {pgbenchTps:F0} tps");
 Console.WriteLine("connections\tredemptions/s\tp50 ms\tp99 ms\terrors\tratio to pgbench");
 var results = new List<string>();
+var previousRate = double.Parse(options.Get("expected-rps", "600"), CultureInfo.InvariantCulture);
 foreach (var c in connections)
 {
-    // Paycodes are single use and live 60 s: mint enough for the phase just before it.
-    var estimate = Math.Max(4000, (int)(seconds * Math.Max(pgbenchTps, 1500) * 1.2));
+    // Paycodes are single use and live 60 s: mint enough for the phase just before it (1.5x the last
+    // measured rate; a phase that runs out reports its rate over the time it ran).
+    var estimate = Math.Max(2000, (int)(seconds * previousRate * 1.5));
     var paycodes = new System.Collections.Concurrent.ConcurrentQueue<string>();
     var perResident = (estimate / residentCount) + 1;
     await Parallel.ForEachAsync(residents, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (r, ct) =>
@@ -93,6 +95,7 @@ foreach (var c in connections)
     var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
     var all = latencies.SelectMany(l => l).Order().ToArray();
     var rps = all.Length / elapsed;
+    previousRate = Math.Max(rps, 100);
     var line = string.Create(CultureInfo.InvariantCulture,
         $"{c}\t{rps:F0}\t{Percentile(all, 0.50):F2}\t{Percentile(all, 0.99):F2}\t{errors}\t{(pgbenchTps > 0 ? rps / pgbenchTps : 0):P0}");
     Console.WriteLine(line);
