@@ -43,6 +43,9 @@ public sealed class CrashRecoveryTests(PointsApiFactory factory) : IClassFixture
         Assert.Equal(1, await factory.WithDbAsync(db => db.JournalEntries.CountAsync(e => e.IdempotencyKey.EndsWith(":" + key))));
         Assert.Equal(75, await BalanceAsync(factory, residentId));
         await AssertLedgerConsistentAsync(factory);
+        var (exitCode, output) = await ApiProcess.RunVerbAsync(factory, "ledger", "check");
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("ledger check: OK", output);
         factory.Clock.Set(new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.FromHours(8)));
     }
 
@@ -65,10 +68,26 @@ public sealed class CrashRecoveryTests(PointsApiFactory factory) : IClassFixture
             return client;
         }
 
-        public static async Task<ApiProcess> StartAsync(PointsApiFactory factory, bool exitAfterCommit)
+        /// <summary>Runs a command-line verb of the API executable (e.g. <c>ledger check</c>) against the factory's database.</summary>
+        public static async Task<(int ExitCode, string Output)> RunVerbAsync(PointsApiFactory factory, params string[] verb)
+        {
+            var start = StartInfo(factory, [Dll(), .. verb]);
+            using var process = Process.Start(start)!;
+            var output = await process.StandardOutput.ReadToEndAsync();
+            var errors = await process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            return (process.ExitCode, output + errors);
+        }
+
+        private static string Dll()
         {
             var dll = Path.Combine(RepoRoot(), "artifacts", "bin", "Points.Api", "release", "Points.Api.dll");
             Assert.True(File.Exists(dll), $"{dll} missing: build Release first (scripts/test.sh does)");
+            return dll;
+        }
+
+        public static async Task<ApiProcess> StartAsync(PointsApiFactory factory, bool exitAfterCommit)
+        {
             int port;
             using (var probe = new TcpListener(IPAddress.Loopback, 0))
             {
@@ -76,9 +95,21 @@ public sealed class CrashRecoveryTests(PointsApiFactory factory) : IClassFixture
                 port = ((IPEndPoint)probe.LocalEndpoint).Port;
             }
 
-            var start = new ProcessStartInfo("dotnet", [dll]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+            var start = StartInfo(factory, [Dll()]);
             start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+            start.Environment["Points__Faults__ExitAfterRedemptionCommit"] = exitAfterCommit ? "true" : "false";
+            var process = Process.Start(start)!;
+            process.OutputDataReceived += (_, _) => { };
+            process.ErrorDataReceived += (_, _) => { };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            return await WaitHealthyAsync(process, port);
+        }
+
+        private static ProcessStartInfo StartInfo(PointsApiFactory factory, string[] arguments)
+        {
+            var start = new ProcessStartInfo("dotnet", arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
             start.Environment["Database__Provider"] = "Postgres";
             start.Environment["ConnectionStrings__Points"] = factory.ConnectionString;
             start.Environment["Redis__Configuration"] = TestServers.Redis;
@@ -87,12 +118,11 @@ public sealed class CrashRecoveryTests(PointsApiFactory factory) : IClassFixture
             start.Environment["Points__SeedDemo"] = "false";
             start.Environment["Auth__SigningKey"] = "test-signing-key-that-is-long-enough-0123456789";
             start.Environment["Scheduler__Enabled"] = "false";
-            start.Environment["Points__Faults__ExitAfterRedemptionCommit"] = exitAfterCommit ? "true" : "false";
-            var process = Process.Start(start)!;
-            process.OutputDataReceived += (_, _) => { };
-            process.ErrorDataReceived += (_, _) => { };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
+            return start;
+        }
+
+        private static async Task<ApiProcess> WaitHealthyAsync(Process process, int port)
+        {
             var address = new Uri($"http://127.0.0.1:{port}");
             using var probeClient = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(2) };
             for (var attempt = 0; attempt < 300; attempt++)

@@ -55,6 +55,25 @@ public sealed class RedemptionTests(PointsApiFactory factory) : IClassFixture<Po
     }
 
     [Fact]
+    public async Task Paycode_ForResident_IsUniqueWithPngQrAndExpiresInSixtySeconds()
+    {
+        var resident = await factory.ResidentAsync(3);
+        var merchant = await factory.StaffAsync("merchant-market");
+
+        var first = await (await resident.PostAsync("/api/me/paycode", null)).Content.ReadFromJsonAsync<JsonElement>();
+        var second = await (await resident.PostAsync("/api/me/paycode", null)).Content.ReadFromJsonAsync<JsonElement>();
+        var asMerchant = await merchant.PostAsync("/api/me/paycode", null);
+
+        Assert.NotEqual(first.GetProperty("code").GetString(), second.GetProperty("code").GetString());
+        Assert.Equal(factory.Clock.GetUtcNow().AddSeconds(60), first.GetProperty("expiresAt").GetDateTimeOffset());
+        var png = Convert.FromBase64String(first.GetProperty("qrPng").GetString()!);
+        Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, png[..4]);
+        await ProblemAssert.IsProblemAsync(asMerchant, HttpStatusCode.Forbidden, "auth.forbidden");
+        var stored = await factory.WithDbAsync(db => db.Paycodes.CountAsync(p => p.CodeHash == Points.Infrastructure.Ledger.RedemptionService.Hash(first.GetProperty("code").GetString()!)));
+        Assert.Equal(1, stored);
+    }
+
+    [Fact]
     public async Task Redeem_KeyInBodyOnly_IsAcceptedAndReplayed()
     {
         var (resident, residentId) = await FreshResidentAsync(factory, 50);
