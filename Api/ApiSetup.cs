@@ -6,8 +6,10 @@ using Points.Api.Auth;
 using Points.Api.Http;
 using Points.Api.Me;
 using Points.Api.Operations;
+using Points.Api.Participation;
 using Points.Api.Regions;
 using Points.Infrastructure;
+using Points.Infrastructure.Participation;
 using Points.Infrastructure.Persistence;
 using Points.Infrastructure.WeChat;
 
@@ -56,6 +58,7 @@ public static class ApiSetup
     public static IServiceCollection AddPointsApi(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         services.AddPointsInfrastructure(configuration, environment);
+        services.AddParticipation(configuration);
         var choice = InfrastructureChoice.From(configuration);
 
         services.Configure<JsonOptions>(o => JsonSetup.Configure(o.SerializerOptions));
@@ -140,6 +143,7 @@ public static class ApiSetup
         app.MapAuth(app.Environment);
         app.MapMe();
         app.MapRegions();
+        app.MapParticipation();
         return app;
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Points.Domain.Identity;
 using Points.Domain.Jobs;
 using Points.Domain.Ledger;
+using Points.Domain.Participation;
 using Points.Domain.Regions;
 
 namespace Points.Infrastructure.Persistence;
@@ -34,6 +35,24 @@ public sealed class PointsDbContext(DbContextOptions<PointsDbContext> options) :
     public DbSet<LedgerAccount> LedgerAccounts => Set<LedgerAccount>();
 
     public DbSet<JournalEntry> JournalEntries => Set<JournalEntry>();
+
+    public DbSet<Upload> Uploads => Set<Upload>();
+
+    public DbSet<Declaration> Declarations => Set<Declaration>();
+
+    public DbSet<DeclarationCategorySetting> DeclarationCategorySettings => Set<DeclarationCategorySetting>();
+
+    public DbSet<TimelineEvent> ParticipationEvents => Set<TimelineEvent>();
+
+    public DbSet<HazardReport> HazardReports => Set<HazardReport>();
+
+    public DbSet<Article> Articles => Set<Article>();
+
+    public DbSet<ArticleRead> ArticleReads => Set<ArticleRead>();
+
+    public DbSet<ArticleComment> ArticleComments => Set<ArticleComment>();
+
+    public DbSet<NegativeRecord> NegativeRecords => Set<NegativeRecord>();
 
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 
