@@ -29,8 +29,17 @@ public static class UploadEndpoints
     }
 
     public static async Task<Results<Created<UploadResponse>, ProblemHttpResult, ValidationProblem>> UploadAsync(
-        IFormFile? file, ClaimsPrincipal principal, PointsDbContext db, IFileStorage storage, TimeProvider clock, CancellationToken ct)
+        HttpRequest request, ClaimsPrincipal principal, PointsDbContext db, IFileStorage storage, TimeProvider clock, CancellationToken ct)
     {
+        // The form is read here rather than bound as an IFormFile parameter: a bound IFormFile makes
+        // routing answer a non-multipart request with 415 before authentication has had its say.
+        if (!request.HasFormContentType)
+        {
+            return ParticipationEndpoints.Status(StatusCodes.Status415UnsupportedMediaType, "upload.not_multipart", "请以 multipart/form-data 表单上传图片（字段名 file）");
+        }
+
+        var form = await request.ReadFormAsync(ct);
+        var file = form.Files.GetFile("file");
         if (file is null || file.Length == 0)
         {
             return Problems.Validation("file", "请选择要上传的图片");
