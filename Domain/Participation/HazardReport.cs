@@ -146,7 +146,7 @@ public sealed class HazardReport
         };
         if (next is null)
         {
-            return HazardErrors.InvalidTransition.With("status", Status.ToString());
+            return HazardErrors.InvalidTransition.With("currentStatus", Status.ToString());
         }
 
         if (action == HazardAction.Reject && rejection is null)
