@@ -9,6 +9,7 @@ using Points.Api.Operations;
 using Points.Api.Participation;
 using Points.Api.Regions;
 using Points.Infrastructure;
+using Points.Infrastructure.Jobs;
 using Points.Infrastructure.Participation;
 using Points.Infrastructure.Persistence;
 using Points.Infrastructure.WeChat;
@@ -62,6 +63,7 @@ public static class ApiSetup
     {
         services.AddPointsInfrastructure(configuration, environment);
         services.AddParticipation(configuration);
+        services.AddScheduledJob<Participation.AwardBackfillJob>();
         var choice = InfrastructureChoice.From(configuration);
 
         services.Configure<JsonOptions>(o => JsonSetup.Configure(o.SerializerOptions));
