@@ -8,8 +8,11 @@ using Points.Api.Ledger;
 using Points.Api.Market;
 using Points.Api.Me;
 using Points.Api.Operations;
+using Points.Api.Participation;
 using Points.Api.Regions;
 using Points.Infrastructure;
+using Points.Infrastructure.Jobs;
+using Points.Infrastructure.Participation;
 using Points.Infrastructure.Persistence;
 using Points.Infrastructure.WeChat;
 
@@ -61,6 +64,8 @@ public static class ApiSetup
     public static IServiceCollection AddPointsApi(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         services.AddPointsInfrastructure(configuration, environment);
+        services.AddParticipation(configuration);
+        services.AddScheduledJob<Participation.AwardBackfillJob>();
         var choice = InfrastructureChoice.From(configuration);
 
         services.Configure<JsonOptions>(o => JsonSetup.Configure(o.SerializerOptions));
@@ -155,6 +160,7 @@ public static class ApiSetup
         app.MapMerchant();
         app.MapMarket();
         app.MapSummaries();
+        app.MapParticipation();
         return app;
     }
 }

@@ -5,6 +5,7 @@ using Points.Domain.Identity;
 using Points.Domain.Jobs;
 using Points.Domain.Ledger;
 using Points.Domain.Market;
+using Points.Domain.Participation;
 using Points.Domain.Regions;
 
 namespace Points.Infrastructure.Persistence;
@@ -47,6 +48,24 @@ public sealed class PointsDbContext(DbContextOptions<PointsDbContext> options) :
     public DbSet<MarketItem> MarketItems => Set<MarketItem>();
 
     public DbSet<MarketOrder> MarketOrders => Set<MarketOrder>();
+
+    public DbSet<Upload> Uploads => Set<Upload>();
+
+    public DbSet<Declaration> Declarations => Set<Declaration>();
+
+    public DbSet<DeclarationCategorySetting> DeclarationCategorySettings => Set<DeclarationCategorySetting>();
+
+    public DbSet<TimelineEvent> ParticipationEvents => Set<TimelineEvent>();
+
+    public DbSet<HazardReport> HazardReports => Set<HazardReport>();
+
+    public DbSet<Article> Articles => Set<Article>();
+
+    public DbSet<ArticleRead> ArticleReads => Set<ArticleRead>();
+
+    public DbSet<ArticleComment> ArticleComments => Set<ArticleComment>();
+
+    public DbSet<NegativeRecord> NegativeRecords => Set<NegativeRecord>();
 
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 
