@@ -74,7 +74,8 @@ echo "== ledger benchmark $(date -u +%Y-%m-%dT%H:%M:%SZ)  host $(hostname)  core
 echo "pgbench tpcb-like -c 8 -j 2 -T $PGBENCH_SECS: $PGBENCH_TPS tps (latency average $PGBENCH_LAT ms)"
 dotnet artifacts/bin/Points.Bench.Ledger/release/Points.Bench.Ledger.dll \
   --api "http://127.0.0.1:$API_PORT" --signing-key "$Auth__SigningKey" --seconds "$BENCH_SECS" \
-  --connections "$CONNECTIONS" --pgbench-tps "$PGBENCH_TPS"
+  --connections "$CONNECTIONS" --pgbench-tps "$PGBENCH_TPS" \
+  --api-pid "$API_PID" --pg-pid "$(head -1 "$(sed -E 's/.*data ([^)]*)\).*/\1/' <<< "$(grep 'postgres on' "$TMP/servers.err")")/postmaster.pid")"
 
 kill "$API_PID"; wait "$API_PID" 2>/dev/null || true; API_PID=""
 dotnet "$API_DLL" ledger check | tail -3

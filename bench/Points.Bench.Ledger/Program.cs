@@ -21,6 +21,8 @@ var seconds = int.Parse(options.Get("seconds", "10"), CultureInfo.InvariantCultu
 var connections = options.Get("connections", "8,64").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
 var pgbenchTps = double.Parse(options.Get("pgbench-tps", "0"), CultureInfo.InvariantCulture);
 var residentCount = 50;
+var apiPid = int.Parse(options.Get("api-pid", "0"), CultureInfo.InvariantCulture);
+var pgPid = int.Parse(options.Get("pg-pid", "0"), CultureInfo.InvariantCulture);
 
 var town = StableId("town");
 var merchantId = StableId("merchant:market");
@@ -42,16 +44,40 @@ await Parallel.ForEachAsync(residents, new ParallelOptions { MaxDegreeOfParallel
     response.EnsureSuccessStatusCode();
 });
 
+if (options.Get("probe", "") is { Length: > 0 } probePaths)
+{
+    // Where does the API's CPU go? The same loop on lighter endpoints, for comparison with a redemption.
+    foreach (var path in probePaths.Split(','))
+    {
+        var (a0, n, t0) = (CpuMs(apiPid, false), 0, Stopwatch.GetTimestamp());
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(async w =>
+        {
+            while (Stopwatch.GetElapsedTime(t0).TotalSeconds < 3)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, path);
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", residents[w].Token);
+                using var response = await http.SendAsync(request);
+                response.EnsureSuccessStatusCode();
+                Interlocked.Increment(ref n);
+            }
+        }));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"probe GET {path}: {n / 3.0:F0} req/s, api CPU {(CpuMs(apiPid, false) - a0) / Math.Max(1, n):F2} ms per request"));
+    }
+}
+
 Console.WriteLine($"api {api}  residents {residentCount}  phase {seconds} s  pgbench tpcb-like c8: {pgbenchTps:F0} tps");
-Console.WriteLine("connections\tredemptions/s\tp50 ms\tp99 ms\terrors\tratio to pgbench");
+Console.WriteLine("connections\tredemptions/s\tp50 ms\tp99 ms\terrors\tratio to pgbench\tCPU ms per redemption: api / postgres / bench client");
 var results = new List<string>();
-var previousRate = double.Parse(options.Get("expected-rps", "600"), CultureInfo.InvariantCulture);
+var paycodeQueue = new System.Collections.Concurrent.ConcurrentQueue<string>();
+var previousRate = double.Parse(options.Get("expected-rps", "400"), CultureInfo.InvariantCulture);
 foreach (var c in connections)
 {
     // Paycodes are single use and live 60 s: mint enough for the phase just before it (1.5x the last
     // measured rate; a phase that runs out reports its rate over the time it ran).
-    var estimate = Math.Max(2000, (int)(seconds * previousRate * 1.5));
-    var paycodes = new System.Collections.Concurrent.ConcurrentQueue<string>();
+    const int warmupSeconds = 3;
+    var estimate = Math.Max(2000, (int)((seconds + warmupSeconds) * previousRate * 1.5));
+    var paycodes = paycodeQueue;
+    paycodes.Clear();
     var perResident = (estimate / residentCount) + 1;
     await Parallel.ForEachAsync(residents, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (r, ct) =>
     {
@@ -66,19 +92,95 @@ foreach (var c in connections)
         }
     });
 
+    // Warm up first (tiered JIT, connection pools, PostgreSQL plan caches): pgbench has nothing to warm.
+    await Phase(warmupSeconds, new List<double>[c], c);
     var latencies = new List<double>[c];
-    var errors = 0;
-    var stopAt = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
+    var (api0, pg0, client0) = (CpuMs(apiPid, false), CpuMs(pgPid, true), Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds);
     var started = Stopwatch.GetTimestamp();
-    await Task.WhenAll(Enumerable.Range(0, c).Select(async w =>
+    var errors = await Phase(seconds, latencies, c);
+    var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+    var all = latencies.SelectMany(l => l).Order().ToArray();
+    var count = Math.Max(1, all.Length);
+    var cpu = string.Create(CultureInfo.InvariantCulture,
+        $"{(CpuMs(apiPid, false) - api0) / count:F2} / {(CpuMs(pgPid, true) - pg0) / count:F2} / {(Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds - client0) / count:F2}");
+    var rps = all.Length / elapsed;
+    previousRate = Math.Max(rps, 100);
+    var line = string.Create(CultureInfo.InvariantCulture,
+        $"{c}\t{rps:F0}\t{Percentile(all, 0.50):F2}\t{Percentile(all, 0.99):F2}\t{errors}\t{(pgbenchTps > 0 ? rps / pgbenchTps : 0):P0}\t{cpu}");
+    Console.WriteLine(line);
+    results.Add(line);
+    if (paycodes.IsEmpty)
+    {
+        Console.WriteLine($"  (paycodes ran out after {elapsed:F1} s; the rate above is over that time)");
+    }
+}
+
+return 0;
+
+// utime+stime (+ reaped children for the postmaster, whose backends come and go) of a process and its children, in ms.
+static double CpuMs(int pid, bool withChildren)
+{
+    if (pid <= 0)
+    {
+        return 0;
+    }
+
+    var pids = new List<int> { pid };
+    if (withChildren)
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), out var child) && Stat(child) is { } st && st.Length > 1 && st[1] == pid.ToString(CultureInfo.InvariantCulture))
+            {
+                pids.Add(child);
+            }
+        }
+    }
+
+    double ticks = 0;
+    foreach (var p in pids)
+    {
+        if (Stat(p) is { } f && f.Length > 14)
+        {
+            ticks += long.Parse(f[11], CultureInfo.InvariantCulture) + long.Parse(f[12], CultureInfo.InvariantCulture)
+                + (p == pid ? long.Parse(f[13], CultureInfo.InvariantCulture) + long.Parse(f[14], CultureInfo.InvariantCulture) : 0);
+        }
+    }
+
+    return ticks * 10.0;
+}
+
+// Fields of /proc/PID/stat after the command name: [0]=state, [1]=ppid, [11]=utime, [12]=stime, [13]=cutime, [14]=cstime.
+static string[]? Stat(int pid)
+{
+    try
+    {
+        var text = File.ReadAllText($"/proc/{pid}/stat");
+        return text[(text.LastIndexOf(')') + 2)..].Split(' ');
+    }
+    catch (IOException)
+    {
+        return null;
+    }
+    catch (UnauthorizedAccessException)
+    {
+        return null;
+    }
+}
+
+async Task<int> Phase(int phaseSeconds, List<double>[] latencies, int callers)
+{
+    var errors = 0;
+    var stopAt = Stopwatch.GetTimestamp() + (long)(phaseSeconds * Stopwatch.Frequency);
+    await Task.WhenAll(Enumerable.Range(0, callers).Select(async w =>
     {
         latencies[w] = [];
         var n = 0;
-        while (Stopwatch.GetTimestamp() < stopAt && paycodes.TryDequeue(out var code))
+        while (Stopwatch.GetTimestamp() < stopAt && paycodeQueue.TryDequeue(out var code))
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, "/api/merchant/redemptions") { Content = JsonContent.Create(new { paycode = code, points = 1 + (n % 50), note = "压测" }) };
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", merchantToken);
-            request.Headers.Add("Idempotency-Key", $"bench-{run}-{c}-{w}-{n++}");
+            request.Headers.Add("Idempotency-Key", $"bench-{run}-{callers}-{phaseSeconds}-{w}-{n++}");
             var t0 = Stopwatch.GetTimestamp();
             using var response = await http.SendAsync(request);
             var ms = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
@@ -92,21 +194,8 @@ foreach (var c in connections)
             }
         }
     }));
-    var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
-    var all = latencies.SelectMany(l => l).Order().ToArray();
-    var rps = all.Length / elapsed;
-    previousRate = Math.Max(rps, 100);
-    var line = string.Create(CultureInfo.InvariantCulture,
-        $"{c}\t{rps:F0}\t{Percentile(all, 0.50):F2}\t{Percentile(all, 0.99):F2}\t{errors}\t{(pgbenchTps > 0 ? rps / pgbenchTps : 0):P0}");
-    Console.WriteLine(line);
-    results.Add(line);
-    if (paycodes.IsEmpty)
-    {
-        Console.WriteLine($"  (paycodes ran out after {elapsed:F1} s; the rate above is over that time)");
-    }
+    return errors;
 }
-
-return 0;
 
 static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 
