@@ -89,7 +89,12 @@ public sealed class LedgerService(PointsDbContext db, TimeProvider clock)
         PostInTransactionAsync(request, from, to, null, ct);
 
     /// <param name="alongside">Adds rows that belong to the entry (a redemption, an order) so they are written in the same batch as the entry.</param>
-    public async Task<Result<PostedTransfer>> PostInTransactionAsync(TransferRequest request, Guid from, Guid to, Action<JournalEntry>? alongside, CancellationToken ct)
+    public Task<Result<PostedTransfer>> PostInTransactionAsync(TransferRequest request, Guid from, Guid to, Action<JournalEntry>? alongside, CancellationToken ct) =>
+        PostInTransactionAsync(request, from, to, alongside, null, ct);
+
+    /// <param name="beforeBalances">Runs after the entry is written and before the balance rows are locked (e.g. consuming a paycode), so the
+    /// hot account rows (a merchant's receivable, a town's issuance) stay locked for as short a time as possible.</param>
+    public async Task<Result<PostedTransfer>> PostInTransactionAsync(TransferRequest request, Guid from, Guid to, Action<JournalEntry>? alongside, Func<Task<DomainError?>>? beforeBalances, CancellationToken ct)
     {
         if (request.Validate() is { } invalid)
         {
@@ -100,6 +105,10 @@ public sealed class LedgerService(PointsDbContext db, TimeProvider clock)
         db.JournalEntries.Add(entry);
         alongside?.Invoke(entry);
         await db.SaveChangesAsync(ct);
+        if (beforeBalances is not null && await beforeBalances() is { } refused)
+        {
+            return refused;
+        }
 
         // Lock both rows in a fixed order so two opposite transfers cannot deadlock.
         var debitFirst = from.CompareTo(to) < 0;

@@ -97,22 +97,26 @@ public sealed class RedemptionService(PointsDbContext db, LedgerService ledger, 
             {
                 var transfer = new TransferRequest(walletRef, receivableRef, command.Points, TransferReason.Redemption, $"redemption:{key}", "redemption", redemptionId.ToString(), command.Note, command.ActorId);
                 Redemption? redemption = null;
-                var posted = await ledger.PostInTransactionAsync(transfer, wallet, receivable, entry =>
-                {
-                    redemption = new Redemption(redemptionId, merchant.Id, merchant.TownId, paycode.ResidentId, command.Points, key, fingerprint, entry.Id, command.Note, command.ActorId, entry.OccurredAt);
-                    db.Redemptions.Add(redemption);
-                }, ct);
+                var posted = await ledger.PostInTransactionAsync(
+                    transfer,
+                    wallet,
+                    receivable,
+                    entry =>
+                    {
+                        redemption = new Redemption(redemptionId, merchant.Id, merchant.TownId, paycode.ResidentId, command.Points, key, fingerprint, entry.Id, command.Note, command.ActorId, entry.OccurredAt);
+                        db.Redemptions.Add(redemption);
+                    },
+                    async () =>
+                    {
+                        var consumed = await db.Paycodes
+                            .Where(p => p.Id == paycode.Id && p.UsedAt == null && p.ExpiresAt > now)
+                            .ExecuteUpdateAsync(s => s.SetProperty(p => p.UsedAt, now).SetProperty(p => p.RedemptionId, redemptionId), ct);
+                        return consumed == 1 ? null : PaycodeErrors.Used;
+                    },
+                    ct);
                 if (!posted.IsSuccess)
                 {
                     return posted.Error!;
-                }
-
-                var consumed = await db.Paycodes
-                    .Where(p => p.Id == paycode.Id && p.UsedAt == null && p.ExpiresAt > now)
-                    .ExecuteUpdateAsync(s => s.SetProperty(p => p.UsedAt, now).SetProperty(p => p.RedemptionId, redemptionId), ct);
-                if (consumed != 1)
-                {
-                    return PaycodeErrors.Used;
                 }
 
                 return new RedemptionOutcome(redemption!, false);
