@@ -2,12 +2,14 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.IdentityModel.Tokens;
+using Points.Api.Activities;
 using Points.Api.Auth;
 using Points.Api.Http;
 using Points.Api.Me;
 using Points.Api.Operations;
 using Points.Api.Regions;
 using Points.Infrastructure;
+using Points.Infrastructure.Activities;
 using Points.Infrastructure.Persistence;
 using Points.Infrastructure.WeChat;
 
@@ -69,6 +71,9 @@ public static class ApiSetup
         var key = SigningKey.Resolve(configuration, environment, choice.DataDir);
         services.AddSingleton(authOptions);
         services.AddSingleton(sp => new TokenService(key, authOptions, sp.GetRequiredService<TimeProvider>()));
+        services.AddActivities(choice, configuration);
+        services.AddSingleton(new CheckInCodes(key.Key));
+        services.Configure<CheckInOptions>(configuration.GetSection("Activities:CheckIn"));
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
         {
             o.MapInboundClaims = false;
@@ -140,6 +145,7 @@ public static class ApiSetup
         app.MapAuth(app.Environment);
         app.MapMe();
         app.MapRegions();
+        app.MapActivities();
         return app;
     }
 }
