@@ -55,6 +55,9 @@ public static class ApiSetup
 {
     public const long MaxJsonBodyBytes = 256 * 1024;
 
+    /// <summary>Kestrel's hard ceiling; each endpoint's own limit (256 KB unless it says more) is applied per request.</summary>
+    public const long MaxUploadBytes = 16 * 1024 * 1024;
+
     public static IServiceCollection AddPointsApi(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         services.AddPointsInfrastructure(configuration, environment);
@@ -62,7 +65,7 @@ public static class ApiSetup
 
         services.Configure<JsonOptions>(o => JsonSetup.Configure(o.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
-        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = MaxJsonBodyBytes);
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = MaxUploadBytes);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Customize);
         services.AddValidation();
         services.AddOpenApi();
@@ -74,7 +77,8 @@ public static class ApiSetup
         services.AddActivities(choice, configuration);
         services.AddSingleton(new CheckInCodes(key.Key));
         services.Configure<CheckInOptions>(configuration.GetSection("Activities:CheckIn"));
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<TimeProvider>((o, clock) =>
         {
             o.MapInboundClaims = false;
             o.TokenValidationParameters = new TokenValidationParameters
@@ -85,6 +89,12 @@ public static class ApiSetup
                 NameClaimType = PointsClaims.Subject,
                 RoleClaimType = PointsClaims.Role,
                 ClockSkew = TimeSpan.FromSeconds(30),
+                // Lifetimes are checked against the injected clock, the same one that issued them.
+                LifetimeValidator = (notBefore, expires, _, p) =>
+                {
+                    var now = clock.GetUtcNow().UtcDateTime;
+                    return (notBefore is null || notBefore.Value <= now + p.ClockSkew) && expires is { } exp && exp > now - p.ClockSkew;
+                },
             };
         });
         // No fallback policy: it would answer unknown routes with 401 instead of 404. Every group sets
@@ -118,6 +128,10 @@ public static class ApiSetup
         {
             services.AddSingleton<IWeChatClient, DevelopmentWeChatClient>();
         }
+        else
+        {
+            services.AddSingleton<IWeChatClient, UnconfiguredWeChatClient>();
+        }
 
         return services;
     }
@@ -126,6 +140,8 @@ public static class ApiSetup
     {
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = Problems.HandleException });
         app.UseStatusCodePages();
+        app.UseRouting();
+        app.UseRequestSizeLimit();
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -207,7 +207,7 @@ public static class ActivityEndpoints
         return TypedResults.Ok(new ActivityPage(items.Select(a => ActivityResponse.From(a, now)).ToList(), page, pageSize, total));
     }
 
-    public static async Task<Results<Ok<ActivityResponse>, ProblemHttpResult>> GetAsync(Guid id, ClaimsPrincipal principal, PointsDbContext db, TimeProvider clock, CancellationToken ct)
+    public static async Task<Results<Ok<ActivityResponse>, ProblemHttpResult>> GetAsync(Guid id, ClaimsPrincipal principal, PointsDbContext db, SignUpService signUps, TimeProvider clock, CancellationToken ct)
     {
         var me = principal.Me();
         var activity = await db.Activities.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
@@ -224,9 +224,7 @@ public static class ActivityEndpoints
             var entry = await db.WaitlistEntries.AsNoTracking().FirstOrDefaultAsync(w => w.ActivityId == id && w.ResidentId == me.Id, ct);
             if (entry is not null)
             {
-                int? position = entry.Status == WaitlistStatus.Waiting
-                    ? await db.WaitlistEntries.CountAsync(w => w.ActivityId == id && w.Status == WaitlistStatus.Waiting && w.JoinedAt < entry.JoinedAt, ct) + 1
-                    : null;
+                int? position = entry.Status == WaitlistStatus.Waiting ? await signUps.PositionAsync(entry, ct) : null;
                 waitlist = new WaitlistResponse(id, entry.Status, entry.JoinedAt, position);
             }
         }

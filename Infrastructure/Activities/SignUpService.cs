@@ -383,9 +383,17 @@ public sealed partial class SignUpService(
         }
 
         var mine = await db.WaitlistEntries.AsNoTracking().FirstAsync(w => w.ActivityId == activityId && w.ResidentId == applicant.ResidentId, ct);
-        var ahead = await db.WaitlistEntries.CountAsync(w => w.ActivityId == activityId && w.Status == WaitlistStatus.Waiting
-            && w.JoinedAt < mine.JoinedAt, ct);
-        return (mine, ahead + 1);
+        return (mine, await PositionAsync(mine, ct));
+    }
+
+    /// <summary>1-based place in the queue, in the order promotion uses (joined time, then id).</summary>
+    public async Task<int> PositionAsync(WaitlistEntry entry, CancellationToken ct)
+    {
+        var queue = await db.WaitlistEntries.AsNoTracking()
+            .Where(w => w.ActivityId == entry.ActivityId && w.Status == WaitlistStatus.Waiting && w.JoinedAt <= entry.JoinedAt)
+            .Select(w => new { w.Id, w.JoinedAt })
+            .ToListAsync(ct);
+        return queue.Count(w => w.JoinedAt < entry.JoinedAt || string.CompareOrdinal(w.Id.ToString(), entry.Id.ToString()) <= 0);
     }
 
     public async Task<DomainError?> LeaveWaitlistAsync(Guid activityId, Guid residentId, CancellationToken ct)

@@ -59,6 +59,8 @@ public sealed partial class JobScheduler(
 
     private static string Truncate(string s) => s.Length <= 128 ? s : s[^128..];
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> _local = new();
+
     public string Holder => _holder;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -81,6 +83,26 @@ public sealed partial class JobScheduler(
 
     /// <summary>Takes the job's lease, runs it if due, and frees the lease. Returns whether it ran.</summary>
     public async Task<bool> RunOnceAsync(IScheduledJob job, CancellationToken ct)
+    {
+        // The lease keeps other instances out; this keeps a second run on this instance out
+        // (the lease is re-entrant for its holder so that a long run can renew it).
+        var local = _local.GetOrAdd(job.Name, _ => new SemaphoreSlim(1, 1));
+        if (!await local.WaitAsync(0, ct))
+        {
+            return false;
+        }
+
+        try
+        {
+            return await RunLeasedAsync(job, ct);
+        }
+        finally
+        {
+            local.Release();
+        }
+    }
+
+    private async Task<bool> RunLeasedAsync(IScheduledJob job, CancellationToken ct)
     {
         try
         {

@@ -52,3 +52,9 @@ public sealed class DevelopmentWeChatClient : IWeChatClient
             ? WeChatResult<WeChatSession>.Fail(new WeChatError(40029, "invalid code", WeChatErrorKind.InvalidCode))
             : WeChatResult<WeChatSession>.Ok(new WeChatSession($"dev-openid-{jsCode}", "dev-session-key", null)));
 }
+
+public sealed class UnconfiguredWeChatClient : IWeChatClient
+{
+    public Task<WeChatResult<WeChatSession>> Code2SessionAsync(string jsCode, CancellationToken ct) =>
+        Task.FromResult(WeChatResult<WeChatSession>.Fail(new WeChatError(-2, "WeChat:BaseUrl/AppId/AppSecret are not configured", WeChatErrorKind.Configuration)));
+}

@@ -162,6 +162,7 @@ public sealed class ActivityTests(PointsApiFactory factory) : IClassFixture<Poin
         factory.Clock.Set(deadline.AddMinutes(5));
         try
         {
+            resident = await factory.ResidentAsync(11);
             var response = await resident.DeleteAsync($"/api/activities/{id}/signups/me");
 
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);

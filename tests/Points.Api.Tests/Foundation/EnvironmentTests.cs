@@ -1,0 +1,131 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Points.Api.Tests.Infrastructure;
+
+namespace Points.Api.Tests.Foundation;
+
+public sealed class ProductionFactory : PointsApiFactory
+{
+    public ProductionFactory()
+    {
+        EnvironmentName = "Production";
+        Settings["RateLimiting:LoginPermitsPerMinute"] = "3";
+    }
+}
+
+public sealed class ProductionTests(ProductionFactory factory) : IClassFixture<ProductionFactory>
+{
+    [Fact]
+    public async Task DevToken_InProduction_Returns404()
+    {
+        var response = await factory.CreateClient().PostAsJsonAsync("/api/auth/dev-token", new { role = "Admin", subject = "x" });
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.NotFound, "route.not_found");
+    }
+
+    [Fact]
+    public async Task Readyz_InProductionOnPostgresAndRedis_IsReady()
+    {
+        var response = await factory.CreateClient().GetAsync("/readyz");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task LoginEndpoints_BeyondRateLimit_Return429()
+    {
+        var client = factory.CreateClient();
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++)
+        {
+            statuses.Add((await client.PostAsJsonAsync("/api/auth/token", new { clientId = "x", clientSecret = "y" })).StatusCode);
+        }
+
+        Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+        var limited = await client.PostAsJsonAsync("/api/auth/staff", new { username = "a", password = "b" });
+        await ProblemAssert.IsProblemAsync(limited, HttpStatusCode.TooManyRequests, "request.rate_limited");
+        Assert.True(limited.Headers.Contains("Retry-After"));
+    }
+}
+
+public sealed class StartupCheckTests
+{
+    private sealed class Env(string name) : IHostEnvironment
+    {
+        public string EnvironmentName { get; set; } = name;
+
+        public string ApplicationName { get; set; } = "Points.Api";
+
+        public string ContentRootPath { get; set; } = ".";
+
+        public Microsoft.Extensions.FileProviders.IFileProvider ContentRootFileProvider { get; set; } = null!;
+    }
+
+    private static IConfiguration Config(params (string Key, string Value)[] pairs) =>
+        new ConfigurationBuilder().AddInMemoryCollection(pairs.Select(p => new KeyValuePair<string, string?>(p.Key, p.Value))).Build();
+
+    [Fact]
+    public void Production_OnSqlite_RefusesWithClearMessage()
+    {
+        var problem = StartupChecks.Problem(Config(("Database:Provider", "Sqlite"), ("Redis:Configuration", "localhost")), new Env("Production"));
+
+        Assert.NotNull(problem);
+        Assert.Contains("Points:AllowEmbedded=true", problem);
+        Assert.Contains("SQLite", problem);
+    }
+
+    [Fact]
+    public void Production_WithoutRedis_Refuses()
+    {
+        var problem = StartupChecks.Problem(Config(("Database:Provider", "Postgres"), ("ConnectionStrings:Points", "Host=x")), new Env("Production"));
+
+        Assert.NotNull(problem);
+        Assert.Contains("Redis", problem);
+    }
+
+    [Fact]
+    public void Production_EmbeddedAllowedExplicitly_Starts()
+    {
+        Assert.Null(StartupChecks.Problem(Config(("Points:AllowEmbedded", "true")), new Env("Production")));
+    }
+
+    [Fact]
+    public void Production_PostgresAndRedis_Starts()
+    {
+        Assert.Null(StartupChecks.Problem(Config(("Database:Provider", "Postgres"), ("ConnectionStrings:Points", "Host=x"), ("Redis:Configuration", "localhost:6379")), new Env("Production")));
+    }
+
+    [Fact]
+    public void Development_OnSqlite_Starts()
+    {
+        Assert.Null(StartupChecks.Problem(Config(), new Env("Development")));
+    }
+
+    [Fact]
+    public void UnknownProvider_Refuses()
+    {
+        var problem = StartupChecks.Problem(Config(("Database:Provider", "Oracle")), new Env("Production"));
+
+        Assert.NotNull(problem);
+        Assert.Contains("Sqlite or Postgres", problem);
+    }
+
+    [Fact]
+    public void Production_RefusalStopsTheHost()
+    {
+        using var factory = new SqliteProductionFactory();
+
+        Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+    }
+
+    private sealed class SqliteProductionFactory : Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Production");
+            builder.UseSetting("Database:Provider", "Sqlite");
+            builder.UseSetting("Auth:SigningKey", "test-signing-key-that-is-long-enough-0123456789");
+        }
+    }
+}
