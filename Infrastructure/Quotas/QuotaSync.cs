@@ -62,36 +62,87 @@ public sealed class QuotaRebuilder(IQuotaStore store, QuotaStateReader reader)
 }
 
 /// <summary>
-/// Compares every open activity's quota state with the database and rewrites the ones that disagree
-/// or are missing. Runs on one instance via the job lease, and once at startup.
+/// Compares every open activity's quota state with the database and repairs it. A missing state is
+/// loaded (unless a request rebuilt it meanwhile). A state that disagrees is rewritten only when
+/// neither side moved during <see cref="QuietPeriod"/>: in the middle of a rush the two legitimately
+/// differ for the milliseconds between an admission and its commit, and overwriting then would drop
+/// in-flight admissions. Runs on one instance via the job lease, and once at startup.
 /// </summary>
 public sealed partial class QuotaReconciler(PointsDbContext db, IQuotaStore store, TimeProvider clock, ILogger<QuotaReconciler> logger)
 {
+    public static readonly TimeSpan QuietPeriod = TimeSpan.FromSeconds(1);
+
+    private sealed record Observation(Activity Activity, List<Guid> Members, QuotaSnapshot? Snapshot)
+    {
+        public bool Agrees => Snapshot is { } s
+            && s.Capacity == Activity.Capacity
+            && s.Open
+            && s.OpensAt == Activity.SignUpOpensAt
+            && s.ClosesAt == Activity.SignUpClosesAt
+            && s.Remaining == Activity.Capacity - Members.Count
+            && s.Members.SetEquals(Members);
+
+        public bool SameAs(Observation other) =>
+            other.Activity.Capacity == Activity.Capacity && other.Activity.Taken == Activity.Taken && other.Members.ToHashSet().SetEquals(Members)
+            && other.Snapshot is { } o && Snapshot is { } s && o.Remaining == s.Remaining && o.Capacity == s.Capacity && o.Members.SetEquals(s.Members);
+    }
+
+    private async Task<Observation?> ObserveAsync(Guid id, CancellationToken ct)
+    {
+        var activity = await db.Activities.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
+        if (activity is null)
+        {
+            return null;
+        }
+
+        var members = await db.SignUps.AsNoTracking().Where(s => s.ActivityId == id && s.Status == SignUpStatus.Active).Select(s => s.ResidentId).ToListAsync(ct);
+        return new Observation(activity, members, await store.ReadAsync(id, ct));
+    }
+
     public async Task<int> ReconcileAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var activities = await db.Activities.AsNoTracking()
+        var ids = await db.Activities.AsNoTracking()
             .Where(a => a.Status == ActivityStatus.Published && a.EndsAt > now)
+            .Select(a => a.Id)
             .ToListAsync(ct);
         var repaired = 0;
-        foreach (var activity in activities)
+        var suspects = new List<Observation>();
+        foreach (var id in ids)
         {
-            var members = await db.SignUps.AsNoTracking().Where(s => s.ActivityId == activity.Id && s.Status == SignUpStatus.Active).Select(s => s.ResidentId).ToListAsync(ct);
-            var snapshot = await store.ReadAsync(activity.Id, ct);
-            if (snapshot is not null
-                && snapshot.Capacity == activity.Capacity
-                && snapshot.Open
-                && snapshot.OpensAt == activity.SignUpOpensAt
-                && snapshot.ClosesAt == activity.SignUpClosesAt
-                && snapshot.Remaining == activity.Capacity - members.Count
-                && snapshot.Members.SetEquals(members))
+            if (await ObserveAsync(id, ct) is not { } seen || seen.Agrees)
             {
                 continue;
             }
 
-            await store.LoadAsync(QuotaStateReader.From(activity, members), onlyIfMissing: false, ct);
-            repaired++;
-            LogRepaired(logger, activity.Id, snapshot is null ? "missing" : "different");
+            if (seen.Snapshot is null)
+            {
+                if (await store.LoadAsync(QuotaStateReader.From(seen.Activity, seen.Members), onlyIfMissing: true, ct))
+                {
+                    repaired++;
+                    LogRepaired(logger, id, "missing");
+                }
+
+                continue;
+            }
+
+            suspects.Add(seen);
+        }
+
+        if (suspects.Count == 0)
+        {
+            return repaired;
+        }
+
+        await Task.Delay(QuietPeriod, clock, ct);
+        foreach (var before in suspects)
+        {
+            if (await ObserveAsync(before.Activity.Id, ct) is { } after && !after.Agrees && after.SameAs(before))
+            {
+                await store.LoadAsync(QuotaStateReader.From(after.Activity, after.Members), onlyIfMissing: false, ct);
+                repaired++;
+                LogRepaired(logger, after.Activity.Id, "different");
+            }
         }
 
         return repaired;
