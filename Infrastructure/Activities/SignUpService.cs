@@ -164,23 +164,26 @@ public sealed partial class SignUpService(
     /// <summary>Takes a place in the database: guarded counter, then the sign-up row, one transaction.</summary>
     private async Task<(WriteOutcome Outcome, SignUp? SignUp)> WriteAsync(Guid activityId, Guid residentId, DateTimeOffset now, bool fromWaitlist, CancellationToken ct)
     {
+        // The row goes in first and the counter moves last, so the activity row stays locked only for
+        // the guarded UPDATE and the COMMIT: admissions queue on that lock for as short as possible.
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var taken = await db.Activities
-            .Where(a => a.Id == activityId && a.Status == ActivityStatus.Published && a.SignUpOpensAt <= now && a.SignUpClosesAt > now && a.Taken < a.Capacity)
-            .ExecuteUpdateAsync(s => s.SetProperty(a => a.Taken, a => a.Taken + 1), ct);
-        if (taken != 1)
-        {
-            await tx.RollbackAsync(ct);
-            var open = await db.Activities.AnyAsync(a => a.Id == activityId && a.Status == ActivityStatus.Published && a.SignUpOpensAt <= now && a.SignUpClosesAt > now, ct);
-            return (open ? WriteOutcome.NoPlace : WriteOutcome.Closed, null);
-        }
-
         var result = await PlaceResidentAsync(activityId, residentId, now, fromWaitlist, ct);
         if (result is null)
         {
             await tx.RollbackAsync(ct);
             db.ChangeTracker.Clear();
             return (WriteOutcome.AlreadyIn, null);
+        }
+
+        var taken = await db.Activities
+            .Where(a => a.Id == activityId && a.Status == ActivityStatus.Published && a.SignUpOpensAt <= now && a.SignUpClosesAt > now && a.Taken < a.Capacity)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.Taken, a => a.Taken + 1), ct);
+        if (taken != 1)
+        {
+            await tx.RollbackAsync(ct);
+            db.ChangeTracker.Clear();
+            var open = await db.Activities.AnyAsync(a => a.Id == activityId && a.Status == ActivityStatus.Published && a.SignUpOpensAt <= now && a.SignUpClosesAt > now, ct);
+            return (open ? WriteOutcome.NoPlace : WriteOutcome.Closed, null);
         }
 
         await tx.CommitAsync(ct);
