@@ -7,9 +7,11 @@ using Points.Api.Auth;
 using Points.Api.Http;
 using Points.Api.Me;
 using Points.Api.Operations;
+using Points.Api.Participation;
 using Points.Api.Regions;
 using Points.Infrastructure;
 using Points.Infrastructure.Activities;
+using Points.Infrastructure.Participation;
 using Points.Infrastructure.Persistence;
 using Points.Infrastructure.WeChat;
 
@@ -61,6 +63,7 @@ public static class ApiSetup
     public static IServiceCollection AddPointsApi(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         services.AddPointsInfrastructure(configuration, environment);
+        services.AddParticipation(configuration);
         var choice = InfrastructureChoice.From(configuration);
 
         services.Configure<JsonOptions>(o => JsonSetup.Configure(o.SerializerOptions));
@@ -68,7 +71,7 @@ public static class ApiSetup
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = MaxUploadBytes);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Customize);
         services.AddValidation();
-        services.AddOpenApi();
+        services.AddOpenApi(OpenApiSetup.Configure);
 
         var authOptions = configuration.GetSection("Auth").Get<AuthOptions>() ?? new AuthOptions();
         var key = SigningKey.Resolve(configuration, environment, choice.DataDir);
@@ -124,14 +127,7 @@ public static class ApiSetup
             };
         });
 
-        if (string.IsNullOrWhiteSpace(configuration["WeChat:BaseUrl"]) && environment.IsDevelopment())
-        {
-            services.AddSingleton<IWeChatClient, DevelopmentWeChatClient>();
-        }
-        else
-        {
-            services.AddSingleton<IWeChatClient, UnconfiguredWeChatClient>();
-        }
+        services.AddWeChat(configuration, environment.IsDevelopment());
 
         return services;
     }
@@ -162,6 +158,7 @@ public static class ApiSetup
         app.MapMe();
         app.MapRegions();
         app.MapActivities();
+        app.MapParticipation();
         return app;
     }
 }

@@ -6,6 +6,7 @@ using Points.Domain.Identity;
 using Points.Domain.Jobs;
 using Points.Domain.Ledger;
 using Points.Domain.Notifications;
+using Points.Domain.Participation;
 using Points.Domain.Regions;
 
 namespace Points.Infrastructure.Persistence;
@@ -44,6 +45,24 @@ public sealed class PointsDbContext(DbContextOptions<PointsDbContext> options) :
     public DbSet<WaitlistEntry> WaitlistEntries => Set<WaitlistEntry>();
 
     public DbSet<Notification> Notifications => Set<Notification>();
+
+    public DbSet<Upload> Uploads => Set<Upload>();
+
+    public DbSet<Declaration> Declarations => Set<Declaration>();
+
+    public DbSet<DeclarationCategorySetting> DeclarationCategorySettings => Set<DeclarationCategorySetting>();
+
+    public DbSet<TimelineEvent> ParticipationEvents => Set<TimelineEvent>();
+
+    public DbSet<HazardReport> HazardReports => Set<HazardReport>();
+
+    public DbSet<Article> Articles => Set<Article>();
+
+    public DbSet<ArticleRead> ArticleReads => Set<ArticleRead>();
+
+    public DbSet<ArticleComment> ArticleComments => Set<ArticleComment>();
+
+    public DbSet<NegativeRecord> NegativeRecords => Set<NegativeRecord>();
 
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 
