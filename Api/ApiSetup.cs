@@ -2,6 +2,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.IdentityModel.Tokens;
+using Points.Api.Activities;
 using Points.Api.Auth;
 using Points.Api.Http;
 using Points.Api.Me;
@@ -9,6 +10,7 @@ using Points.Api.Operations;
 using Points.Api.Participation;
 using Points.Api.Regions;
 using Points.Infrastructure;
+using Points.Infrastructure.Activities;
 using Points.Infrastructure.Jobs;
 using Points.Infrastructure.Participation;
 using Points.Infrastructure.Persistence;
@@ -77,6 +79,9 @@ public static class ApiSetup
         var key = SigningKey.Resolve(configuration, environment, choice.DataDir);
         services.AddSingleton(authOptions);
         services.AddSingleton(sp => new TokenService(key, authOptions, sp.GetRequiredService<TimeProvider>()));
+        services.AddActivities(choice, configuration);
+        services.AddSingleton(new CheckInCodes(key.Key));
+        services.Configure<CheckInOptions>(configuration.GetSection("Activities:CheckIn"));
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<TimeProvider>((o, clock) =>
         {
@@ -154,6 +159,7 @@ public static class ApiSetup
         app.MapAuth(app.Environment);
         app.MapMe();
         app.MapRegions();
+        app.MapActivities();
         app.MapParticipation();
         return app;
     }

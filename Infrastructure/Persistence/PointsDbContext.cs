@@ -1,9 +1,11 @@
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Points.Domain.Activities;
 using Points.Domain.Identity;
 using Points.Domain.Jobs;
 using Points.Domain.Ledger;
+using Points.Domain.Notifications;
 using Points.Domain.Participation;
 using Points.Domain.Regions;
 
@@ -35,6 +37,14 @@ public sealed class PointsDbContext(DbContextOptions<PointsDbContext> options) :
     public DbSet<LedgerAccount> LedgerAccounts => Set<LedgerAccount>();
 
     public DbSet<JournalEntry> JournalEntries => Set<JournalEntry>();
+
+    public DbSet<Activity> Activities => Set<Activity>();
+
+    public DbSet<SignUp> SignUps => Set<SignUp>();
+
+    public DbSet<WaitlistEntry> WaitlistEntries => Set<WaitlistEntry>();
+
+    public DbSet<Notification> Notifications => Set<Notification>();
 
     public DbSet<Upload> Uploads => Set<Upload>();
 
