@@ -7,6 +7,8 @@ using Points.Api.Http;
 using Points.Api.Me;
 using Points.Api.Operations;
 using Points.Api.Regions;
+using Points.Api.WeChat;
+using Points.Infrastructure.Identity;
 using Points.Infrastructure;
 using Points.Infrastructure.Persistence;
 using Points.Infrastructure.WeChat;
@@ -16,7 +18,10 @@ namespace Points.Api;
 /// <summary>Refuses configurations that would lose data or split state between instances.</summary>
 public static class StartupChecks
 {
-    public static string? Problem(IConfiguration configuration, IHostEnvironment environment)
+    public static string? Problem(IConfiguration configuration, IHostEnvironment environment) =>
+        InfrastructureProblem(configuration, environment) ?? WeChatProblem(configuration, environment);
+
+    private static string? InfrastructureProblem(IConfiguration configuration, IHostEnvironment environment)
     {
         if (environment.IsDevelopment() || configuration.GetValue<bool>("Points:AllowEmbedded"))
         {
@@ -46,6 +51,30 @@ public static class StartupChecks
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Outside Development the mini-program is the residents' only way in, so WeChat is mandatory (even with
+    /// Points:AllowEmbedded), and so is the key that encrypts phone numbers and session keys at rest.
+    /// </summary>
+    public static string? WeChatProblem(IConfiguration configuration, IHostEnvironment environment)
+    {
+        if (environment.IsDevelopment())
+        {
+            return null;
+        }
+
+        var options = configuration.GetSection(WeChatOptions.SectionName).Get<WeChatOptions>() ?? new WeChatOptions();
+        var errors = options.GetConfigurationErrors().Concat(options.GetPushConfigurationErrors()).ToList();
+        if (errors.Count > 0)
+        {
+            return "Points API refuses to start: the WeChat mini-program is how residents sign in, so WeChat must be configured outside Development: "
+                + string.Join("; ", errors) + ". Set WeChat:BaseUrl (https://api.weixin.qq.com), WeChat:AppId and WeChat:AppSecret.";
+        }
+
+        return PersonalDataProtector.CheckKey(configuration[PersonalDataProtector.ConfigurationKey]) is { } keyProblem
+            ? "Points API refuses to start: " + keyProblem
+            : null;
     }
 }
 
@@ -120,6 +149,7 @@ public static class ApiSetup
         });
 
         services.AddWeChat(configuration, environment.IsDevelopment());
+        services.AddWeChatApplication(configuration, environment, choice.DataDir);
 
         return services;
     }
@@ -149,6 +179,8 @@ public static class ApiSetup
         app.MapAuth(app.Environment);
         app.MapMe();
         app.MapRegions();
+        app.MapPhone();
+        app.MapWeChatPush();
         return app;
     }
 }

@@ -5,6 +5,7 @@ using Points.Domain.Identity;
 using Points.Domain.Jobs;
 using Points.Domain.Ledger;
 using Points.Domain.Regions;
+using Points.Domain.WeChat;
 
 namespace Points.Infrastructure.Persistence;
 
@@ -34,6 +35,8 @@ public sealed class PointsDbContext(DbContextOptions<PointsDbContext> options) :
     public DbSet<LedgerAccount> LedgerAccounts => Set<LedgerAccount>();
 
     public DbSet<JournalEntry> JournalEntries => Set<JournalEntry>();
+
+    public DbSet<WeChatPushEvent> WeChatPushEvents => Set<WeChatPushEvent>();
 
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 
