@@ -95,7 +95,7 @@ public static class ApiSetup
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = MaxUploadBytes);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Customize);
         services.AddValidation();
-        services.AddOpenApi();
+        services.AddOpenApi(OpenApiSetup.Configure);
 
         var authOptions = configuration.GetSection("Auth").Get<AuthOptions>() ?? new AuthOptions();
         var key = SigningKey.Resolve(configuration, environment, choice.DataDir);
