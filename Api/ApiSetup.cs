@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using Points.Api.Auth;
 using Points.Api.Http;
@@ -150,6 +151,7 @@ public static class ApiSetup
 
         services.AddWeChat(configuration, environment.IsDevelopment());
         services.AddWeChatApplication(configuration, environment, choice.DataDir);
+        services.AddSingleton(sp => new CheckInSceneTokens(key.Key, sp.GetRequiredService<IOptions<WeChatOptions>>().Value.CheckInCodeLifetime));
 
         return services;
     }
@@ -181,6 +183,7 @@ public static class ApiSetup
         app.MapRegions();
         app.MapPhone();
         app.MapWeChatPush();
+        app.MapCheckInMiniProgramCode();
         return app;
     }
 }

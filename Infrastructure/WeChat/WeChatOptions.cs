@@ -58,6 +58,9 @@ public sealed class WeChatOptions
     /// <summary>Mini-program page a check-in code opens (no leading '/'), e.g. <c>pages/checkin/index</c>.</summary>
     public string CheckInPage { get; set; } = "pages/checkin/index";
 
+    /// <summary>How long the token in a check-in mini-program code stays valid (scan, launch and sign-in take a while).</summary>
+    public TimeSpan CheckInCodeLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Subscribe-message template id per notification kind (<c>WeChat:Templates:ActivityReminder</c> …).</summary>
     public Dictionary<string, string> Templates { get; set; } = new(StringComparer.Ordinal);
 
