@@ -7,10 +7,12 @@ using Points.Api.Auth;
 using Points.Api.Http;
 using Points.Api.Me;
 using Points.Api.Operations;
+using Points.Api.Participation;
 using Points.Api.Regions;
 using Points.Api.WeChat;
 using Points.Infrastructure.Identity;
 using Points.Infrastructure;
+using Points.Infrastructure.Participation;
 using Points.Infrastructure.Persistence;
 using Points.Infrastructure.WeChat;
 
@@ -89,6 +91,7 @@ public static class ApiSetup
     public static IServiceCollection AddPointsApi(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         services.AddPointsInfrastructure(configuration, environment);
+        services.AddParticipation(configuration);
         var choice = InfrastructureChoice.From(configuration);
 
         services.Configure<JsonOptions>(o => JsonSetup.Configure(o.SerializerOptions));
@@ -184,6 +187,7 @@ public static class ApiSetup
         app.MapPhone();
         app.MapWeChatPush();
         app.MapCheckInMiniProgramCode();
+        app.MapParticipation();
         return app;
     }
 }

@@ -1,8 +1,11 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Points.Api.Http;
 using Points.Domain.Common;
+using Points.Infrastructure.Participation;
+using Points.Infrastructure.Persistence;
 using Points.Infrastructure.WeChat;
 using Points.Infrastructure.WeChat.Push;
 
@@ -20,6 +23,7 @@ public static class WeChatPushEndpoints
     {
         var group = app.MapGroup("/api/wechat/push").WithTags("WeChat").AllowAnonymous();
         group.MapGet("/", VerifyUrl).WithName(nameof(VerifyUrl)).WithSummary("微信消息推送服务器地址校验：签名正确时原样返回 echostr");
+        group.MapGet("/media/{token}", MediaAsync).WithName(nameof(MediaAsync)).WithSummary("供微信内容安全检测下载图片：带时效的不可猜测链接");
         group.MapPost("/", ReceiveAsync).WithName(nameof(ReceiveAsync)).WithSummary("微信消息推送（安全模式）：验签、解密、去重后处理，回复 success");
         return group;
     }
@@ -60,6 +64,27 @@ public static class WeChatPushEndpoints
 
         var outcome = await processor.ProcessAsync(new PushQuery(timestamp, nonce, msgSignature, encryptType), body, ct);
         return outcome is PushOutcome.Processed or PushOutcome.Duplicate ? TypedResults.Text(Success, "text/plain") : Problem(outcome);
+    }
+
+    /// <summary>The image WeChat's media check downloads; the token (AES-GCM, 1 hour) is the only credential.</summary>
+    public static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> MediaAsync(
+        string token, UploadMediaCheck mediaCheck, PointsDbContext db, IFileStorage storage, HttpResponse response, CancellationToken ct)
+    {
+        var notFound = Problems.NotFound("upload.not_found", "图片不存在");
+        if (mediaCheck.ReadToken(token) is not { } uploadId)
+        {
+            return notFound;
+        }
+
+        var upload = await db.Uploads.AsNoTracking().FirstOrDefaultAsync(u => u.Id == uploadId, ct);
+        if (upload is null || await storage.OpenReadAsync(upload.StorageKey, ct) is not { } stream)
+        {
+            return notFound;
+        }
+
+        response.Headers.CacheControl = "no-store";
+        response.Headers.XContentTypeOptions = "nosniff";
+        return TypedResults.Stream(stream, upload.ContentType);
     }
 
     private static ProblemHttpResult Problem(PushOutcome outcome) => Problems.From(outcome switch

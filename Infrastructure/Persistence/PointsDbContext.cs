@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Points.Domain.Identity;
 using Points.Domain.Jobs;
 using Points.Domain.Ledger;
+using Points.Domain.Participation;
 using Points.Domain.Regions;
 using Points.Domain.WeChat;
 
@@ -37,6 +38,24 @@ public sealed class PointsDbContext(DbContextOptions<PointsDbContext> options) :
     public DbSet<JournalEntry> JournalEntries => Set<JournalEntry>();
 
     public DbSet<WeChatPushEvent> WeChatPushEvents => Set<WeChatPushEvent>();
+
+    public DbSet<Upload> Uploads => Set<Upload>();
+
+    public DbSet<Declaration> Declarations => Set<Declaration>();
+
+    public DbSet<DeclarationCategorySetting> DeclarationCategorySettings => Set<DeclarationCategorySetting>();
+
+    public DbSet<TimelineEvent> ParticipationEvents => Set<TimelineEvent>();
+
+    public DbSet<HazardReport> HazardReports => Set<HazardReport>();
+
+    public DbSet<Article> Articles => Set<Article>();
+
+    public DbSet<ArticleRead> ArticleReads => Set<ArticleRead>();
+
+    public DbSet<ArticleComment> ArticleComments => Set<ArticleComment>();
+
+    public DbSet<NegativeRecord> NegativeRecords => Set<NegativeRecord>();
 
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 

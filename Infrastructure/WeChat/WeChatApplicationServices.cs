@@ -14,7 +14,8 @@ public static class WeChatApplicationServices
     {
         services.AddSingleton(PersonalDataProtector.Resolve(configuration, environment, dataDir));
         services.AddScoped<WeChatPushProcessor>();
-        services.TryAddScoped<IMediaCheckVerdictHandler, LoggingMediaCheckVerdictHandler>();
+        services.TryAddScoped<IMediaCheckVerdictHandler, UploadModerationVerdictHandler>();
+        services.AddScoped<UploadMediaCheck>();
         return services;
     }
 }

@@ -58,6 +58,12 @@ public sealed class WeChatOptions
     /// <summary>Mini-program page a check-in code opens (no leading '/'), e.g. <c>pages/checkin/index</c>.</summary>
     public string CheckInPage { get; set; } = "pages/checkin/index";
 
+    /// <summary>Our public https origin (e.g. <c>https://points.example.gov.cn</c>): WeChat downloads images to check from it.</summary>
+    public string PublicBaseUrl { get; set; } = "";
+
+    /// <summary>media_check_async scene: 1 profile, 2 comment, 3 forum, 4 social log.</summary>
+    public int MediaCheckScene { get; set; } = 3;
+
     /// <summary>How long the token in a check-in mini-program code stays valid (scan, launch and sign-in take a while).</summary>
     public TimeSpan CheckInCodeLifetime { get; set; } = TimeSpan.FromMinutes(5);
 

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace Points.Infrastructure.Persistence.Migrations;
 
-/// <summary>Verified phone numbers and session keys (encrypted at rest) on users; deduplicated WeChat push events.</summary>
+/// <summary>Media-check trace ids on uploads; verified phone numbers and session keys (encrypted at rest) on users; deduplicated WeChat push events.</summary>
 [DbContext(typeof(PointsDbContext))]
 [Migration("20261123000600_WeChat")]
 public sealed class M0006_WeChat : Migration
@@ -18,6 +18,9 @@ public sealed class M0006_WeChat : Migration
         mb.AddColumn<string>("session_key_cipher", "users", maxLength: 512, nullable: true);
         mb.AddColumn<DateTimeOffset>("session_key_issued_at", "users", type: mb.Timestamp(), nullable: true);
         mb.CreateIndex("ix_users_phone_hash", "users", "phone_hash", unique: true);
+
+        mb.AddColumn<string>("media_check_trace_id", "uploads", maxLength: 128, nullable: true);
+        mb.CreateIndex("ix_uploads_media_check_trace_id", "uploads", "media_check_trace_id");
 
         mb.CreateTable("wechat_push_events", t => new
         {
@@ -38,6 +41,8 @@ public sealed class M0006_WeChat : Migration
     protected override void Down(MigrationBuilder migrationBuilder)
     {
         migrationBuilder.DropTable("wechat_push_events");
+        migrationBuilder.DropIndex("ix_uploads_media_check_trace_id", "uploads");
+        migrationBuilder.DropColumn("media_check_trace_id", "uploads");
         migrationBuilder.DropIndex("ix_users_phone_hash", "users");
         foreach (var column in new[] { "phone_cipher", "phone_hash", "phone_country_code", "phone_verified_at", "session_key_cipher", "session_key_issued_at" })
         {

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace Points.Infrastructure.WeChat.Push;
 
 public enum MediaCheckSuggest
@@ -34,18 +32,4 @@ public sealed record MediaCheckVerdict(string TraceId, MediaCheckSuggest Suggest
 public interface IMediaCheckVerdictHandler
 {
     Task HandleAsync(MediaCheckVerdict verdict, CancellationToken ct);
-}
-
-/// <summary>Used until something registers a real handler: records the verdict in the log.</summary>
-public sealed partial class LoggingMediaCheckVerdictHandler(ILogger<LoggingMediaCheckVerdictHandler> logger) : IMediaCheckVerdictHandler
-{
-    public Task HandleAsync(MediaCheckVerdict verdict, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(verdict);
-        LogVerdict(logger, verdict.TraceId, verdict.Suggest, verdict.Label);
-        return Task.CompletedTask;
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "media check {TraceId}: {Suggest} (label {Label}), no handler registered")]
-    private static partial void LogVerdict(ILogger logger, string traceId, MediaCheckSuggest suggest, int label);
 }
