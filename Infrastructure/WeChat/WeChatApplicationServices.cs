@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Points.Infrastructure.Identity;
+using Points.Infrastructure.WeChat.Notifications;
 using Points.Infrastructure.WeChat.Push;
 
 namespace Points.Infrastructure.WeChat;
@@ -16,6 +17,7 @@ public static class WeChatApplicationServices
         services.AddScoped<WeChatPushProcessor>();
         services.TryAddScoped<IMediaCheckVerdictHandler, UploadModerationVerdictHandler>();
         services.AddScoped<UploadMediaCheck>();
+        services.AddScoped<WeChatSubscribeNotificationSender>();
         return services;
     }
 }

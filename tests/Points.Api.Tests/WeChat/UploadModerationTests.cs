@@ -27,6 +27,10 @@ public sealed class WeChatAppFactory : PointsApiFactory, IAsyncLifetime
         Settings["WeChat:PushToken"] = PushToken;
         Settings["WeChat:EncodingAesKey"] = AesKey;
         Settings["WeChat:PublicBaseUrl"] = PublicBaseUrl;
+        Settings["WeChat:BusyRetryCount"] = "1";
+        Settings["WeChat:BusyRetryBaseDelay"] = "00:00:00.010";
+        Settings["WeChat:Templates:ActivityReminder"] = "tmpl-reminder";
+        Settings["WeChat:Templates:RedemptionReceipt"] = "tmpl-receipt";
     }
 
     /// <summary>Pushes <paramref name="message"/> the way WeChat does in safe mode.</summary>
