@@ -12,6 +12,7 @@ using Points.Api.Regions;
 using Points.Api.WeChat;
 using Points.Infrastructure.Identity;
 using Points.Infrastructure;
+using Points.Infrastructure.Jobs;
 using Points.Infrastructure.Participation;
 using Points.Infrastructure.Persistence;
 using Points.Infrastructure.WeChat;
@@ -92,6 +93,7 @@ public static class ApiSetup
     {
         services.AddPointsInfrastructure(configuration, environment);
         services.AddParticipation(configuration);
+        services.AddScheduledJob<Participation.AwardBackfillJob>();
         var choice = InfrastructureChoice.From(configuration);
 
         services.Configure<JsonOptions>(o => JsonSetup.Configure(o.SerializerOptions));
