@@ -1,12 +1,15 @@
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Points.Domain.Activities;
 using Points.Domain.Identity;
 using Points.Domain.Jobs;
 using Points.Domain.Ledger;
 using Points.Domain.Market;
+using Points.Domain.Notifications;
 using Points.Domain.Participation;
 using Points.Domain.Regions;
+using Points.Domain.WeChat;
 
 namespace Points.Infrastructure.Persistence;
 
@@ -48,6 +51,16 @@ public sealed class PointsDbContext(DbContextOptions<PointsDbContext> options) :
     public DbSet<MarketItem> MarketItems => Set<MarketItem>();
 
     public DbSet<MarketOrder> MarketOrders => Set<MarketOrder>();
+
+    public DbSet<Activity> Activities => Set<Activity>();
+
+    public DbSet<SignUp> SignUps => Set<SignUp>();
+
+    public DbSet<WaitlistEntry> WaitlistEntries => Set<WaitlistEntry>();
+
+    public DbSet<Notification> Notifications => Set<Notification>();
+
+    public DbSet<WeChatPushEvent> WeChatPushEvents => Set<WeChatPushEvent>();
 
     public DbSet<Upload> Uploads => Set<Upload>();
 
