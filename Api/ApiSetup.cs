@@ -3,11 +3,13 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.IdentityModel.Tokens;
 using Points.Api.Auth;
+using Points.Api.Credit;
 using Points.Api.Http;
 using Points.Api.Me;
 using Points.Api.Operations;
 using Points.Api.Regions;
 using Points.Infrastructure;
+using Points.Infrastructure.Credit;
 using Points.Infrastructure.Persistence;
 using Points.Infrastructure.WeChat;
 
@@ -59,6 +61,7 @@ public static class ApiSetup
     public static IServiceCollection AddPointsApi(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         services.AddPointsInfrastructure(configuration, environment);
+        services.AddCredit();
         var choice = InfrastructureChoice.From(configuration);
 
         services.Configure<JsonOptions>(o => JsonSetup.Configure(o.SerializerOptions));
@@ -156,6 +159,7 @@ public static class ApiSetup
         app.MapAuth(app.Environment);
         app.MapMe();
         app.MapRegions();
+        app.MapCredit();
         return app;
     }
 }
