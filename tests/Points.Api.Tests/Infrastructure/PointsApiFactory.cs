@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Points.Domain.Identity;
 using Points.Infrastructure.Persistence;
 using Points.Infrastructure.Seeding;
@@ -31,6 +32,9 @@ public class PointsApiFactory : WebApplicationFactory<Program>
     public string DataDir { get; }
 
     public TestClock Clock { get; } = new();
+
+    /// <summary>Everything the app logged, for asserting that no secret ever reaches a log line.</summary>
+    public LogCapture Logs { get; } = new();
 
     public string EnvironmentName { get; init; } = "Development";
 
@@ -68,6 +72,11 @@ public class PointsApiFactory : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
+        builder.ConfigureLogging(logging =>
+        {
+            logging.AddProvider(Logs);
+            logging.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Debug);
+        });
         builder.ConfigureServices(services =>
         {
             services.RemoveAll<TimeProvider>();

@@ -1,0 +1,177 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Points.Api.Tests.Infrastructure;
+using Points.Domain.Identity;
+
+namespace Points.Api.Tests.Foundation;
+
+/// <summary>
+/// Walks every endpoint the app maps: anonymous callers get 401 wherever the endpoint is not
+/// explicitly public, and no role ever gets a 500 from an empty or junk request. Feature tests
+/// assert the exact 2xx/403 expectations; this sweep catches the endpoint someone forgot to guard.
+/// </summary>
+public sealed partial class AuthorizationMatrixTests(PointsApiFactory factory) : IClassFixture<PointsApiFactory>
+{
+    private static readonly string[] PublicPrefixes = ["/healthz", "/readyz", "/openapi", "/api/auth/", "/api/public/", "/api/wechat/push"];
+
+    public sealed record Route(string Method, string Template, bool AllowsAnonymous, bool RequiresAuth);
+
+    private List<Route> Routes()
+    {
+        var sources = factory.Services.GetRequiredService<IEnumerable<EndpointDataSource>>();
+        var routes = new List<Route>();
+        foreach (var endpoint in sources.SelectMany(s => s.Endpoints).OfType<RouteEndpoint>())
+        {
+            var methods = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? [];
+            var anonymous = endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null;
+            var auth = endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Any() || endpoint.Metadata.GetOrderedMetadata<AuthorizationPolicy>().Any();
+            foreach (var method in methods)
+            {
+                routes.Add(new Route(method, "/" + endpoint.RoutePattern.RawText!.TrimStart('/'), anonymous, auth));
+            }
+        }
+
+        return routes;
+    }
+
+    private static string Fill(string template) => ParameterPattern().Replace(template, m =>
+    {
+        var name = m.Groups["name"].Value.ToLowerInvariant();
+        var constraint = m.Groups["constraint"].Value;
+        if (name == "documentname")
+        {
+            return "v1";
+        }
+
+        if (name.Contains("month") || name.Contains("yyyy") || name.Contains("period"))
+        {
+            return "2026-11";
+        }
+
+        if (constraint.Contains("int") || constraint.Contains("long"))
+        {
+            return "1";
+        }
+
+        if (constraint.Contains("guid") || name.EndsWith("id"))
+        {
+            return Guid.NewGuid().ToString();
+        }
+
+        return "x" + Guid.NewGuid().ToString("N")[..8];
+    });
+
+    [GeneratedRegex(@"\{(?<name>[A-Za-z_]+)(?::(?<constraint>[^}]+))?\}")]
+    private static partial Regex ParameterPattern();
+
+    [Fact]
+    public void EveryEndpoint_IsEitherGuardedOrExplicitlyPublic()
+    {
+        var unguarded = Routes().Where(r => !r.RequiresAuth && !r.AllowsAnonymous).ToList();
+
+        Assert.True(unguarded.Count == 0, "endpoints without RequireAuthorization or AllowAnonymous: " + string.Join(", ", unguarded.Select(r => $"{r.Method} {r.Template}")));
+    }
+
+    [Fact]
+    public void PublicEndpoints_AreOnlyTheIntendedOnes()
+    {
+        var unexpected = Routes().Where(r => r.AllowsAnonymous && !PublicPrefixes.Any(p => r.Template.StartsWith(p, StringComparison.Ordinal)) && r.Template != "/docs").ToList();
+
+        Assert.True(unexpected.Count == 0, "unexpected anonymous endpoints: " + string.Join(", ", unexpected.Select(r => $"{r.Method} {r.Template}")));
+    }
+
+    [Fact]
+    public async Task GuardedEndpoints_Anonymous_Get401Problem()
+    {
+        var client = factory.CreateClient();
+        foreach (var route in Routes().Where(r => !r.AllowsAnonymous))
+        {
+            using var request = new HttpRequestMessage(new HttpMethod(route.Method), Fill(route.Template));
+            if (route.Method is "POST" or "PUT" or "PATCH")
+            {
+                request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
+            }
+
+            var response = await client.SendAsync(request);
+
+            Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{route.Method} {route.Template} anonymous → {(int)response.StatusCode}");
+            await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, "auth.required");
+        }
+    }
+
+    public static TheoryData<Role> AllRoles => new() { Role.Resident, Role.CommunityStaff, Role.TownStaff, Role.Admin, Role.Merchant, Role.Bank };
+
+    [Theory]
+    [MemberData(nameof(AllRoles))]
+    public async Task EveryEndpoint_EveryRole_JunkRequests_NeverServerError(Role role)
+    {
+        var client = await factory.ClientAsAsync(role, $"matrix-{role}".ToLowerInvariant());
+        var failures = new List<string>();
+        foreach (var route in Routes().Where(r => !r.Template.StartsWith("/docs", StringComparison.Ordinal)))
+        {
+            foreach (var body in new[] { "{}", "{\"id\":\"x\",\"points\":-1,\"page\":-5}" })
+            {
+                using var request = new HttpRequestMessage(new HttpMethod(route.Method), Fill(route.Template));
+                if (route.Method is "POST" or "PUT" or "PATCH")
+                {
+                    request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+                }
+
+                var response = await client.SendAsync(request);
+                if ((int)response.StatusCode >= 500 || response.StatusCode == HttpStatusCode.Unauthorized)
+                {
+                    failures.Add($"{route.Method} {route.Template} as {role} → {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+                }
+                else if (!response.IsSuccessStatusCode && response.Content.Headers.ContentType?.MediaType != "application/problem+json")
+                {
+                    failures.Add($"{route.Method} {route.Template} as {role} → {(int)response.StatusCode} without problem details");
+                }
+
+                if (route.Method is "GET" or "DELETE")
+                {
+                    break;
+                }
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+    }
+
+    /// <summary>Role expectations of the foundation's own routes; each feature's tests assert theirs.</summary>
+    public static TheoryData<Role?, string, string, int> FoundationMatrix => new()
+    {
+        { null, "GET", "/api/me", 401 },
+        { Role.Resident, "GET", "/api/me", 200 },
+        { Role.Bank, "GET", "/api/me", 200 },
+        { Role.Merchant, "GET", "/api/me", 200 },
+        { Role.Resident, "GET", "/api/communities", 200 },
+        { Role.Resident, "PATCH", $"/api/towns/{PointsApiFactory.DemoTownId}/settings", 403 },
+        { Role.CommunityStaff, "PATCH", $"/api/towns/{PointsApiFactory.DemoTownId}/settings", 403 },
+        { Role.Merchant, "PATCH", $"/api/towns/{PointsApiFactory.DemoTownId}/settings", 403 },
+        { Role.Bank, "PATCH", $"/api/towns/{PointsApiFactory.DemoTownId}/settings", 403 },
+        { Role.TownStaff, "PATCH", $"/api/towns/{PointsApiFactory.DemoTownId}/settings", 200 },
+        { Role.Admin, "PATCH", $"/api/towns/{PointsApiFactory.DemoTownId}/settings", 200 },
+        { null, "PATCH", $"/api/towns/{PointsApiFactory.DemoTownId}/settings", 401 },
+        { Role.TownStaff, "GET", $"/api/towns/{PointsApiFactory.DemoTownId}", 200 },
+        { null, "GET", "/healthz", 200 },
+    };
+
+    [Theory]
+    [MemberData(nameof(FoundationMatrix))]
+    public async Task FoundationRoutes_ByRole_ExpectedStatus(Role? role, string method, string path, int expected)
+    {
+        var client = role is null ? factory.CreateClient() : await factory.ClientAsAsync(role.Value, $"fm-{role}".ToLowerInvariant());
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (method == "PATCH")
+        {
+            request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
+        }
+
+        var response = await client.SendAsync(request);
+
+        Assert.Equal(expected, (int)response.StatusCode);
+    }
+}
