@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Points.Domain.Identity;
 using Points.Domain.Ledger;
+using Points.Infrastructure.Ledger;
 using Points.Infrastructure.Persistence;
 using Points.Scoring;
 using Points.Scoring.Synthetic;
@@ -104,9 +105,8 @@ public sealed record ResidentRef(Guid Id, Guid TownId, Guid? CommunityId, DateTi
 /// </summary>
 public sealed class BehaviourFeatureExtractor(PointsDbContext db)
 {
-    /// <summary>Journal reasons that are earnings from behaviour (not adjustments, refunds or expiry).</summary>
-    public static readonly TransferReason[] EarningReasons =
-        [TransferReason.ActivityAttendance, TransferReason.Declaration, TransferReason.HazardReport, TransferReason.Learning];
+    /// <summary>Journal reasons that are earnings from behaviour (not adjustments, refunds or expiry): the ledger's own list.</summary>
+    public static IReadOnlyList<TransferReason> EarningReasons => EarningService.EarningReasons;
 
     /// <summary>Residents whose accounts existed before <paramref name="asOf"/>; all of them when <paramref name="residentIds"/> is null.</summary>
     public async Task<FeatureMatrix> ExtractAsync(IReadOnlyCollection<Guid>? residentIds, DateTimeOffset asOf, CancellationToken ct)
@@ -180,8 +180,9 @@ public sealed class BehaviourFeatureExtractor(PointsDbContext db)
             wallets = wallets.Where(a => ids.Contains(a.OwnerId));
         }
 
+        var reasons = EarningService.EarningReasons;
         var earned = db.JournalEntries.AsNoTracking()
-            .Where(j => EarningReasons.Contains(j.Reason) && j.OccurredAt >= from && j.OccurredAt < asOf);
+            .Where(j => reasons.Contains(j.Reason) && j.OccurredAt >= from && j.OccurredAt < asOf);
         var credits = await earned
             .Join(wallets, j => j.CreditAccountId, a => a.Id, (j, a) => new { a.OwnerId, j.Points })
             .GroupBy(x => x.OwnerId)
