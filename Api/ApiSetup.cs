@@ -122,14 +122,7 @@ public static class ApiSetup
             };
         });
 
-        if (string.IsNullOrWhiteSpace(configuration["WeChat:BaseUrl"]) && environment.IsDevelopment())
-        {
-            services.AddSingleton<IWeChatClient, DevelopmentWeChatClient>();
-        }
-        else
-        {
-            services.AddSingleton<IWeChatClient, UnconfiguredWeChatClient>();
-        }
+        services.AddWeChat(configuration, environment.IsDevelopment());
 
         return services;
     }
