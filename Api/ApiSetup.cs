@@ -7,9 +7,11 @@ using Points.Api.Credit;
 using Points.Api.Http;
 using Points.Api.Me;
 using Points.Api.Operations;
+using Points.Api.Participation;
 using Points.Api.Regions;
 using Points.Infrastructure;
 using Points.Infrastructure.Credit;
+using Points.Infrastructure.Participation;
 using Points.Infrastructure.Persistence;
 using Points.Infrastructure.WeChat;
 
@@ -62,6 +64,7 @@ public static class ApiSetup
     {
         services.AddPointsInfrastructure(configuration, environment);
         services.AddCredit();
+        services.AddParticipation(configuration);
         var choice = InfrastructureChoice.From(configuration);
 
         services.Configure<JsonOptions>(o => JsonSetup.Configure(o.SerializerOptions));
@@ -69,7 +72,7 @@ public static class ApiSetup
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = MaxUploadBytes);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Customize);
         services.AddValidation();
-        services.AddOpenApi();
+        services.AddOpenApi(OpenApiSetup.Configure);
 
         var authOptions = configuration.GetSection("Auth").Get<AuthOptions>() ?? new AuthOptions();
         var key = SigningKey.Resolve(configuration, environment, choice.DataDir);
@@ -153,6 +156,7 @@ public static class ApiSetup
         app.MapMe();
         app.MapRegions();
         app.MapCredit();
+        app.MapParticipation();
         return app;
     }
 }

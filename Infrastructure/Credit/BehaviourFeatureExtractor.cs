@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Points.Domain.Identity;
 using Points.Domain.Ledger;
+using Points.Domain.Participation;
 using Points.Infrastructure.Ledger;
 using Points.Infrastructure.Persistence;
 using Points.Scoring;
@@ -226,23 +227,67 @@ public sealed class BehaviourFeatureExtractor(PointsDbContext db)
     }
 
     /// <summary>
-    /// Participation group: approvedDeclarations365d, verifiedHazardReports365d, learningReads90d.
-    /// Missing until the declaration/hazard/article-read tables exist.
+    /// Participation group: approvedDeclarations365d (approved, decided in the window), verifiedHazardReports365d
+    /// (reported in the window and accepted, being fixed or closed by staff), learningReads90d (articles read to the
+    /// end in the window). Zero when a resident has none.
     /// </summary>
-    private static Task ParticipationAsync(FeatureMatrix m, List<Guid>? ids, DateTimeOffset asOf, CancellationToken ct)
+    private async Task ParticipationAsync(FeatureMatrix m, List<Guid>? ids, DateTimeOffset asOf, CancellationToken ct)
     {
-        _ = (m, ids, asOf, ct);
-        return Task.CompletedTask;
+        var year = asOf.AddDays(-365);
+        var quarter = asOf.AddDays(-90);
+        var declarations = db.Declarations.AsNoTracking()
+            .Where(d => d.Status == DeclarationStatus.Approved && d.DecidedAt >= year && d.DecidedAt < asOf);
+        var hazards = db.HazardReports.AsNoTracking()
+            .Where(h => (h.Status == HazardStatus.Accepted || h.Status == HazardStatus.Fixing || h.Status == HazardStatus.Closed) && h.ReportedAt >= year && h.ReportedAt < asOf);
+        var reads = db.ArticleReads.AsNoTracking().Where(r => r.CompletedAt >= quarter && r.CompletedAt < asOf);
+        if (ids is not null)
+        {
+            declarations = declarations.Where(d => ids.Contains(d.ResidentId));
+            hazards = hazards.Where(h => ids.Contains(h.ReporterId));
+            reads = reads.Where(r => ids.Contains(r.ResidentId));
+        }
+
+        Put(m, ApprovedDeclarations365d, await declarations.GroupBy(d => d.ResidentId).Select(g => new Count(g.Key, g.Count())).ToListAsync(ct));
+        Put(m, VerifiedHazardReports365d, await hazards.GroupBy(h => h.ReporterId).Select(g => new Count(g.Key, g.Count())).ToListAsync(ct));
+        Put(m, LearningReads90d, await reads.GroupBy(r => r.ResidentId).Select(g => new Count(g.Key, g.Count())).ToListAsync(ct));
     }
 
     /// <summary>
-    /// Negative records group: negativeRecordCount, negativeRecordMaxSeverity, daysSinceLastNegativeRecord
-    /// (expired and revoked records excluded). Missing until the negative-records table exists.
+    /// Negative records group over records known before as-of that still count at as-of: not expired (they expire at
+    /// most 5 years after the event) and not revoked before as-of. negativeRecordCount and negativeRecordMaxSeverity
+    /// are 0 without records; daysSinceLastNegativeRecord is missing then.
     /// </summary>
-    private static Task NegativeRecordsAsync(FeatureMatrix m, List<Guid>? ids, DateTimeOffset asOf, CancellationToken ct)
+    private async Task NegativeRecordsAsync(FeatureMatrix m, List<Guid>? ids, DateTimeOffset asOf, CancellationToken ct)
     {
-        _ = (m, ids, asOf, ct);
-        return Task.CompletedTask;
+        var records = db.NegativeRecords.AsNoTracking()
+            .Where(r => r.CreatedAt < asOf && r.OccurredAt < asOf && r.ExpiresAt > asOf && (r.RevokedAt == null || r.RevokedAt >= asOf));
+        if (ids is not null)
+        {
+            records = records.Where(r => ids.Contains(r.ResidentId));
+        }
+
+        var rows = await records.GroupBy(r => r.ResidentId)
+            .Select(g => new { Resident = g.Key, Count = g.Count(), MaxSeverity = g.Max(r => r.Severity), Last = g.Max(r => r.OccurredAt) })
+            .ToListAsync(ct);
+        m.Fill(NegativeRecordCount, 0);
+        m.Fill(NegativeRecordMaxSeverity, 0);
+        foreach (var r in rows)
+        {
+            m.Set(NegativeRecordCount, r.Resident, r.Count);
+            m.Set(NegativeRecordMaxSeverity, r.Resident, r.MaxSeverity);
+            m.Set(DaysSinceLastNegativeRecord, r.Resident, Math.Max(0, Math.Floor((asOf - r.Last).TotalDays)));
+        }
+    }
+
+    private sealed record Count(Guid Resident, int Value);
+
+    private static void Put(FeatureMatrix m, string feature, List<Count> counts)
+    {
+        m.Fill(feature, 0);
+        foreach (var c in counts)
+        {
+            m.Set(feature, c.Resident, c.Value);
+        }
     }
 
     private static int Index(string feature)

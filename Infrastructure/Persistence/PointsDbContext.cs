@@ -5,6 +5,7 @@ using Points.Domain.Credit;
 using Points.Domain.Identity;
 using Points.Domain.Jobs;
 using Points.Domain.Ledger;
+using Points.Domain.Participation;
 using Points.Domain.Regions;
 
 namespace Points.Infrastructure.Persistence;
@@ -47,6 +48,23 @@ public sealed class PointsDbContext(DbContextOptions<PointsDbContext> options) :
     public DbSet<LoanOutcome> LoanOutcomes => Set<LoanOutcome>();
 
     public DbSet<CreditAppeal> CreditAppeals => Set<CreditAppeal>();
+    public DbSet<Upload> Uploads => Set<Upload>();
+
+    public DbSet<Declaration> Declarations => Set<Declaration>();
+
+    public DbSet<DeclarationCategorySetting> DeclarationCategorySettings => Set<DeclarationCategorySetting>();
+
+    public DbSet<TimelineEvent> ParticipationEvents => Set<TimelineEvent>();
+
+    public DbSet<HazardReport> HazardReports => Set<HazardReport>();
+
+    public DbSet<Article> Articles => Set<Article>();
+
+    public DbSet<ArticleRead> ArticleReads => Set<ArticleRead>();
+
+    public DbSet<ArticleComment> ArticleComments => Set<ArticleComment>();
+
+    public DbSet<NegativeRecord> NegativeRecords => Set<NegativeRecord>();
 
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 

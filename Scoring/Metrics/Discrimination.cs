@@ -11,17 +11,7 @@ public static class Discrimination
     public static double Auc(IReadOnlyList<double> riskScores, IReadOnlyList<int> labels)
     {
         var (order, scores, y) = Sorted(riskScores, labels);
-        long bads = 0;
-        foreach (var v in y)
-        {
-            bads += v;
-        }
-
-        long goods = y.Length - bads;
-        if (bads == 0 || goods == 0)
-        {
-            throw new ArgumentException("AUC needs at least one bad and one good.", nameof(labels));
-        }
+        var (bads, goods) = CountClasses(y, "AUC");
 
         // Sum of the (average) ranks of the bads.
         var rankSum = 0.0;
@@ -44,6 +34,23 @@ public static class Discrimination
         return (rankSum - (bads * (bads + 1) / 2.0)) / ((double)bads * goods);
     }
 
+    private static (long Bads, long Goods) CountClasses(int[] labels, string metric)
+    {
+        long bads = 0;
+        foreach (var v in labels)
+        {
+            bads += v;
+        }
+
+        long goods = labels.Length - bads;
+        if (bads == 0 || goods == 0)
+        {
+            throw new ArgumentException($"{metric} needs at least one bad and one good.", nameof(labels));
+        }
+
+        return (bads, goods);
+    }
+
     /// <summary>Gini = 2 AUC − 1.</summary>
     public static double Gini(IReadOnlyList<double> riskScores, IReadOnlyList<int> labels) => (2 * Auc(riskScores, labels)) - 1;
 
@@ -51,17 +58,7 @@ public static class Discrimination
     public static double Ks(IReadOnlyList<double> riskScores, IReadOnlyList<int> labels)
     {
         var (order, scores, y) = Sorted(riskScores, labels);
-        long bads = 0;
-        foreach (var v in y)
-        {
-            bads += v;
-        }
-
-        long goods = y.Length - bads;
-        if (bads == 0 || goods == 0)
-        {
-            throw new ArgumentException("KS needs at least one bad and one good.", nameof(labels));
-        }
+        var (bads, goods) = CountClasses(y, "KS");
 
         // Sweep from the highest risk down; evaluate only after whole tie groups.
         long tp = 0, fp = 0;

@@ -1,0 +1,219 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Points.Api.Http;
+using Points.Domain.Identity;
+using Points.Domain.Ledger;
+using Points.Domain.Participation;
+using Points.Infrastructure.Ledger;
+using Points.Infrastructure.Participation;
+using Points.Infrastructure.Persistence;
+
+namespace Points.Api.Participation;
+
+public sealed record ReportHazardRequest(
+    [property: Required(ErrorMessage = "请选择隐患类别")]
+    HazardCategory? Category,
+    [property: Required(ErrorMessage = "请描述隐患情况")]
+    [property: StringLength(HazardReport.DescriptionMaxLength, ErrorMessage = "隐患描述不超过1000字")]
+    string? Description,
+    [property: Required(ErrorMessage = "请提供隐患位置")]
+    [property: Range(-90.0, 90.0, ErrorMessage = "纬度须在 -90 到 90 之间")]
+    double? Latitude,
+    [property: Required(ErrorMessage = "请提供隐患位置")]
+    [property: Range(-180.0, 180.0, ErrorMessage = "经度须在 -180 到 180 之间")]
+    double? Longitude,
+    [property: Required(ErrorMessage = "请填写隐患地址")]
+    [property: StringLength(HazardReport.AddressMaxLength, ErrorMessage = "地址不超过200字")]
+    string? Address,
+    [property: MaxLength(Declaration.MaxPhotos, ErrorMessage = "最多上传9张照片")]
+    IReadOnlyList<Guid>? PhotoIds);
+
+public sealed record HazardTransitionRequest(
+    [property: Required(ErrorMessage = "请选择处理动作")]
+    HazardAction? Action,
+    HazardRejection? Rejection,
+    [property: StringLength(HazardReport.NoteMaxLength, ErrorMessage = "说明不超过500字")]
+    string? Note,
+    [property: Range(0, Declaration.MaxPoints, ErrorMessage = "积分须在 0 到 1000 之间")]
+    int? Points,
+    int? Version);
+
+public sealed record HazardResponse(
+    Guid Id, Guid ReporterId, Guid CommunityId, Guid? GridId, HazardCategory Category, string Description, double Latitude, double Longitude, string Address,
+    IReadOnlyList<Guid> PhotoIds, HazardStatus Status, HazardRejection? Rejection, int? AwardedPoints, DateTimeOffset ReportedAt, DateTimeOffset LastActionAt,
+    int Version, IReadOnlyList<TimelineStepResponse>? History);
+
+public static class HazardEndpoints
+{
+    public const string SourceType = "hazard";
+
+    public static string AwardKey(Guid id) => $"hazard:{id}";
+
+    public static void MapHazards(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/hazards").WithTags("Hazards").RequireAuthorization();
+        group.MapPost("/", ReportHazardAsync).WithName(nameof(ReportHazardAsync)).WithSummary("一起查隐患：随手拍上报")
+            .RequireAuthorization(p => p.RequireRole(Roles.Resident));
+        group.MapGet("/mine", MyHazardsAsync).WithName(nameof(MyHazardsAsync)).WithSummary("我上报的隐患");
+        group.MapGet("/", ListHazardsAsync).WithName(nameof(ListHazardsAsync)).WithSummary("本村社（镇街）的隐患报告")
+            .RequireAuthorization(p => p.RequireRole(Roles.Staff));
+        group.MapGet("/{id:guid}", GetHazardAsync).WithName(nameof(GetHazardAsync)).WithSummary("隐患报告详情和处理进度");
+        group.MapPost("/{id:guid}/transitions", TransitionHazardAsync).WithName(nameof(TransitionHazardAsync))
+            .WithSummary("受理、整改中、办结（核实后奖励积分）或不予受理（重复/不构成隐患）")
+            .RequireAuthorization(p => p.RequireRole(Roles.Staff));
+    }
+
+    public static async Task<Results<Created<HazardResponse>, ProblemHttpResult, ValidationProblem>> ReportHazardAsync(
+        ReportHazardRequest request, ClaimsPrincipal principal, PointsDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var me = principal.Me();
+        var user = await ParticipationEndpoints.UserAsync(db, me.Id, ct);
+        if (user?.CommunityId is not { } communityId)
+        {
+            return Problems.From(HazardErrors.NoCommunity);
+        }
+
+        var photos = request.PhotoIds ?? [];
+        if (!await ParticipationEndpoints.OwnsPhotosAsync(db, photos, me.Id, ct))
+        {
+            return Problems.From(DeclarationErrors.PhotoNotOwned);
+        }
+
+        var now = clock.GetUtcNow();
+        var created = HazardReport.Report(Guid.CreateVersion7(), me.Id, user.TownId, communityId, user.GridId, request.Category!.Value, request.Description!,
+            request.Latitude!.Value, request.Longitude!.Value, request.Address!, photos, now);
+        if (!created.IsSuccess)
+        {
+            return Problems.From(created.Error!);
+        }
+
+        var report = created.Value;
+        db.HazardReports.Add(report);
+        db.ParticipationEvents.Add(ParticipationEndpoints.Event(TimelineSubject.HazardReport, report.Id, nameof(HazardStatus.Reported), me.Id, null, null, now));
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Created($"/api/hazards/{report.Id}", await ToResponseAsync(db, report, me.Id, ct));
+    }
+
+    public static async Task<Ok<List<HazardResponse>>> MyHazardsAsync(ClaimsPrincipal principal, PointsDbContext db, CancellationToken ct)
+    {
+        var me = principal.Me();
+        var list = await db.HazardReports.AsNoTracking().Where(h => h.ReporterId == me.Id).OrderByDescending(h => h.ReportedAt).Take(200).ToListAsync(ct);
+        return TypedResults.Ok(list.Select(h => ToResponse(h, h.PhotoIdList, null)).ToList());
+    }
+
+    public static async Task<Results<Ok<List<HazardResponse>>, ValidationProblem>> ListHazardsAsync(
+        string? status, Guid? communityId, ClaimsPrincipal principal, PointsDbContext db, CancellationToken ct)
+    {
+        if (!ParticipationEndpoints.TryParse<HazardStatus>(status, out var parsed))
+        {
+            return Problems.Validation("status", "状态不正确");
+        }
+
+        var me = principal.Me();
+        var query = db.HazardReports.AsNoTracking().Where(h => h.TownId == me.TownId);
+        if (me.Role == Role.CommunityStaff)
+        {
+            query = query.Where(h => h.CommunityId == me.CommunityId);
+        }
+
+        if (communityId is { } c)
+        {
+            query = query.Where(h => h.CommunityId == c);
+        }
+
+        if (parsed is { } s)
+        {
+            query = query.Where(h => h.Status == s);
+        }
+
+        var list = await query.OrderBy(h => h.LastActionAt).Take(200).ToListAsync(ct);
+        return TypedResults.Ok(list.Select(h => ToResponse(h, h.PhotoIdList, null)).ToList());
+    }
+
+    public static async Task<Results<Ok<HazardResponse>, ProblemHttpResult>> GetHazardAsync(Guid id, ClaimsPrincipal principal, PointsDbContext db, CancellationToken ct)
+    {
+        var me = principal.Me();
+        var report = await db.HazardReports.AsNoTracking().FirstOrDefaultAsync(h => h.Id == id, ct);
+        if (report is null || (report.ReporterId != me.Id && !me.IsStaff))
+        {
+            return Problems.From(HazardErrors.NotFound);
+        }
+
+        if (report.ReporterId != me.Id && !me.CanAdminister(report.TownId, report.CommunityId))
+        {
+            return Problems.From(HazardErrors.OutOfScope);
+        }
+
+        return TypedResults.Ok(await ToResponseAsync(db, report, me.Id, ct));
+    }
+
+    public static async Task<Results<Ok<HazardResponse>, ProblemHttpResult, ValidationProblem>> TransitionHazardAsync(
+        Guid id, HazardTransitionRequest request, ClaimsPrincipal principal, PointsDbContext db, EarningService earning, TimeProvider clock,
+        IOptions<ParticipationOptions> options, CancellationToken ct)
+    {
+        var me = principal.Me();
+        var report = await db.HazardReports.FirstOrDefaultAsync(h => h.Id == id, ct);
+        if (report is null)
+        {
+            return Problems.From(HazardErrors.NotFound);
+        }
+
+        if (!me.CanAdminister(report.TownId, report.CommunityId))
+        {
+            return Problems.From(HazardErrors.OutOfScope);
+        }
+
+        if (request.Version is { } expected && expected != report.Version)
+        {
+            return Problems.From(HazardErrors.Conflict);
+        }
+
+        var now = clock.GetUtcNow();
+        var points = request.Points ?? options.Value.HazardReportPoints;
+        var applied = report.Apply(request.Action!.Value, request.Rejection, points, now);
+        if (!applied.IsSuccess)
+        {
+            return Problems.From(applied.Error!);
+        }
+
+        var note = request.Rejection is { } why && report.Status == HazardStatus.Rejected ? $"{why}{(request.Note is null ? string.Empty : "：" + request.Note)}" : request.Note;
+        db.ParticipationEvents.Add(ParticipationEndpoints.Event(TimelineSubject.HazardReport, id, report.Status.ToString(), me.Id, note,
+            report.Status == HazardStatus.Closed ? applied.Value : null, now));
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Problems.From(HazardErrors.Conflict);
+        }
+
+        if (applied.Value > 0)
+        {
+            var award = await earning.AwardAsync(
+                new EarnRequest(report.ReporterId, report.TownId, TransferReason.HazardReport, applied.Value, AwardKey(id), SourceType, id.ToString(), "隐患报告核实办结", me.Id), ct);
+            var posted = award.IsSuccess ? (int)award.Value.Entry.Points : 0;
+            if (posted != applied.Value)
+            {
+                db.ChangeTracker.Clear();
+                await db.HazardReports.Where(h => h.Id == id).ExecuteUpdateAsync(s => s.SetProperty(h => h.AwardedPoints, posted), ct);
+                db.ParticipationEvents.Add(ParticipationEndpoints.Event(TimelineSubject.HazardReport, id, DeclarationAction.AwardCapped, null,
+                    award.IsSuccess ? $"已达每日积分上限，实得{posted}分" : award.Error!.Title, posted, now));
+                await db.SaveChangesAsync(ct);
+                report = await db.HazardReports.AsNoTracking().FirstAsync(h => h.Id == id, ct);
+            }
+        }
+
+        return TypedResults.Ok(await ToResponseAsync(db, report, me.Id, ct));
+    }
+
+    private static async Task<HazardResponse> ToResponseAsync(PointsDbContext db, HazardReport h, Guid viewerId, CancellationToken ct) =>
+        ToResponse(h, await ParticipationEndpoints.VisiblePhotosAsync(db, h.PhotoIdList, ct), await ParticipationEndpoints.TimelineAsync(db, h.Id, viewerId, ct));
+
+    private static HazardResponse ToResponse(HazardReport h, IReadOnlyList<Guid> photos, IReadOnlyList<TimelineStepResponse>? history) =>
+        new(h.Id, h.ReporterId, h.CommunityId, h.GridId, h.Category, h.Description, h.Latitude, h.Longitude, h.Address, photos, h.Status, h.Rejection,
+            h.AwardedPoints, h.ReportedAt, h.LastActionAt, h.Version, history);
+}

@@ -1,0 +1,81 @@
+namespace Points.Domain.Participation;
+
+/// <summary>Image formats accepted, recognised by their first bytes (never by name or declared type).</summary>
+public enum ImageFormat
+{
+    Jpeg,
+    Png,
+    WebP,
+}
+
+/// <summary>
+/// Outcome of the image content check (WeChat media check, wired later). Risky images are hidden
+/// from everyone; Review waits for a person.
+/// </summary>
+public enum ModerationStatus
+{
+    Pending,
+    Pass,
+    Review,
+    Risky,
+}
+
+/// <summary>An uploaded photo (metadata stripped before storage). The bytes live behind IFileStorage.</summary>
+public sealed class Upload
+{
+    public const long MaxBytes = 5 * 1024 * 1024;
+    public const int StorageKeyMaxLength = 200;
+    public const int Sha256Length = 64;
+
+    private Upload()
+    {
+        StorageKey = string.Empty;
+        Sha256 = string.Empty;
+    }
+
+    public Upload(Guid id, Guid ownerId, Guid townId, Guid? communityId, ImageFormat format, long sizeBytes, string storageKey, string sha256, DateTimeOffset now)
+    {
+        Id = id;
+        OwnerId = ownerId;
+        TownId = townId;
+        CommunityId = communityId;
+        Format = format;
+        SizeBytes = sizeBytes;
+        StorageKey = storageKey;
+        Sha256 = sha256;
+        Moderation = ModerationStatus.Pending;
+        CreatedAt = now;
+    }
+
+    public Guid Id { get; private set; }
+
+    public Guid OwnerId { get; private set; }
+
+    public Guid TownId { get; private set; }
+
+    /// <summary>The uploader's community; null for town-level staff. Staff of this community may view it.</summary>
+    public Guid? CommunityId { get; private set; }
+
+    public ImageFormat Format { get; private set; }
+
+    public long SizeBytes { get; private set; }
+
+    public string StorageKey { get; private set; }
+
+    public string Sha256 { get; private set; }
+
+    public ModerationStatus Moderation { get; private set; }
+
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    public bool IsHidden => Moderation == ModerationStatus.Risky;
+
+    public string ContentType => Format switch
+    {
+        ImageFormat.Jpeg => "image/jpeg",
+        ImageFormat.Png => "image/png",
+        _ => "image/webp",
+    };
+
+    public void SetModeration(ModerationStatus status) => Moderation = status;
+}
