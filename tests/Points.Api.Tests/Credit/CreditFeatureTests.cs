@@ -85,7 +85,7 @@ public sealed class CreditFeatureTests(PointsApiFactory factory) : IClassFixture
     }
 
     [Fact]
-    public async Task Extract_WholePopulation_OneRowPerResident_MissingGroupsAreNaN()
+    public async Task Extract_WholePopulation_OneRowPerResident()
     {
         var m = await ExtractAsync(null, factory.Clock.GetUtcNow());
 
@@ -94,12 +94,49 @@ public sealed class CreditFeatureTests(PointsApiFactory factory) : IClassFixture
         Assert.Equal(m.Count, m.Residents.Select(r => r.Id).Distinct().Count());
         for (var i = 0; i < m.Count; i++)
         {
+            Assert.False(double.IsNaN(m.Get(NegativeRecordCount, i)));
             Assert.False(double.IsNaN(m.Get(AccountAgeDays, i)));
             Assert.False(double.IsNaN(m.Get(PointsEarned365d, i)));
         }
 
         var row = ExpertScorecard.Create().Score(m.Row(0));
         Assert.Equal(ExpertScorecard.Version, row.ModelVersion);
+    }
+
+    [Fact]
+    public async Task Extract_NegativeRecords_ExpiredRevokedAndLaterOnesExcluded_RevokeRescores()
+    {
+        var now = factory.Clock.GetUtcNow();
+        var resident = PointsApiFactory.DemoResidentId(15);
+        var staff = await factory.StaffAsync("staff-dongshan");
+        async Task<Guid> RecordAsync(object body)
+        {
+            var response = await staff.PostAsJsonAsync($"/api/residents/{resident}/negative-records", body);
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        }
+
+        await RecordAsync(new { kind = "Violation", description = "乱堆杂物占用消防通道", severity = 2, occurredAt = now.AddDays(-100) });
+        await RecordAsync(new { kind = "Violation", description = "旧的违规记录", severity = 3, occurredAt = now.AddYears(-4), expiresAt = now.AddDays(-10) });
+        var revoked = await RecordAsync(new { kind = "UnresolvedDispute", description = "邻里纠纷未化解", severity = 3, occurredAt = now.AddDays(-30) });
+        var profilesBefore = await factory.WithDbAsync(db => db.CreditProfiles.CountAsync(p => p.ResidentId == resident));
+        Assert.Equal(HttpStatusCode.OK, (await staff.PostAsJsonAsync($"/api/negative-records/{revoked}/revoke", new { note = "核实有误" })).StatusCode);
+        Assert.Equal(profilesBefore + 1, await factory.WithDbAsync(db => db.CreditProfiles.CountAsync(p => p.ResidentId == resident)));
+
+        var m = await ExtractAsync([resident], now.AddSeconds(1));
+
+        Assert.Equal(1, m.Get(NegativeRecordCount, 0));
+        Assert.Equal(2, m.Get(NegativeRecordMaxSeverity, 0));
+        Assert.Equal(100, m.Get(DaysSinceLastNegativeRecord, 0));
+
+        var beforeRecorded = await ExtractAsync([resident], now.AddDays(-1));
+        Assert.Equal(0, beforeRecorded.Get(NegativeRecordCount, 0));
+        Assert.True(double.IsNaN(beforeRecorded.Get(DaysSinceLastNegativeRecord, 0)));
+
+        var other = await ExtractAsync([PointsApiFactory.DemoResidentId(17)], now.AddSeconds(1));
+        Assert.Equal(0, other.Get(NegativeRecordCount, 0));
+        Assert.Equal(0, other.Get(ApprovedDeclarations365d, 0));
+        Assert.Equal(0, other.Get(LearningReads90d, 0));
     }
 
     [Fact]
