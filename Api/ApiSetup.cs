@@ -2,6 +2,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.IdentityModel.Tokens;
+using Points.Api.Activities;
 using Points.Api.Auth;
 using Points.Api.Credit;
 using Points.Api.Http;
@@ -11,6 +12,8 @@ using Points.Api.Participation;
 using Points.Api.Regions;
 using Points.Infrastructure;
 using Points.Infrastructure.Credit;
+using Points.Infrastructure.Activities;
+using Points.Infrastructure.Jobs;
 using Points.Infrastructure.Participation;
 using Points.Infrastructure.Persistence;
 using Points.Infrastructure.WeChat;
@@ -65,6 +68,7 @@ public static class ApiSetup
         services.AddPointsInfrastructure(configuration, environment);
         services.AddCredit();
         services.AddParticipation(configuration);
+        services.AddScheduledJob<Participation.AwardBackfillJob>();
         var choice = InfrastructureChoice.From(configuration);
 
         services.Configure<JsonOptions>(o => JsonSetup.Configure(o.SerializerOptions));
@@ -78,6 +82,9 @@ public static class ApiSetup
         var key = SigningKey.Resolve(configuration, environment, choice.DataDir);
         services.AddSingleton(authOptions);
         services.AddSingleton(sp => new TokenService(key, authOptions, sp.GetRequiredService<TimeProvider>()));
+        services.AddActivities(choice, configuration);
+        services.AddSingleton(new CheckInCodes(key.Key));
+        services.Configure<CheckInOptions>(configuration.GetSection("Activities:CheckIn"));
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<TimeProvider>((o, clock) =>
         {
@@ -156,6 +163,7 @@ public static class ApiSetup
         app.MapMe();
         app.MapRegions();
         app.MapCredit();
+        app.MapActivities();
         app.MapParticipation();
         return app;
     }

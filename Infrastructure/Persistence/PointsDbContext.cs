@@ -2,9 +2,11 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Points.Domain.Credit;
+using Points.Domain.Activities;
 using Points.Domain.Identity;
 using Points.Domain.Jobs;
 using Points.Domain.Ledger;
+using Points.Domain.Notifications;
 using Points.Domain.Participation;
 using Points.Domain.Regions;
 
@@ -48,6 +50,14 @@ public sealed class PointsDbContext(DbContextOptions<PointsDbContext> options) :
     public DbSet<LoanOutcome> LoanOutcomes => Set<LoanOutcome>();
 
     public DbSet<CreditAppeal> CreditAppeals => Set<CreditAppeal>();
+    public DbSet<Activity> Activities => Set<Activity>();
+
+    public DbSet<SignUp> SignUps => Set<SignUp>();
+
+    public DbSet<WaitlistEntry> WaitlistEntries => Set<WaitlistEntry>();
+
+    public DbSet<Notification> Notifications => Set<Notification>();
+
     public DbSet<Upload> Uploads => Set<Upload>();
 
     public DbSet<Declaration> Declarations => Set<Declaration>();

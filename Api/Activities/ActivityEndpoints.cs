@@ -1,0 +1,423 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Points.Api.Http;
+using Points.Domain.Activities;
+using Points.Domain.Common;
+using Points.Domain.Identity;
+using Points.Infrastructure.Activities;
+using Points.Infrastructure.Persistence;
+
+namespace Points.Api.Activities;
+
+public static class ActivityEndpoints
+{
+    public const int MaxPageSize = 100;
+
+    public static RouteGroupBuilder MapActivities(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/activities").WithTags("Activities").RequireAuthorization();
+        var staff = new[] { Roles.CommunityStaff, Roles.TownStaff, Roles.Admin };
+
+        group.MapPost("/", CreateAsync).WithName(nameof(CreateAsync)).WithSummary("创建活动（草稿）").RequireAuthorization(p => p.RequireRole(staff));
+        group.MapPatch("/{id:guid}", UpdateAsync).WithName(nameof(UpdateAsync)).WithSummary("修改活动；名额不能少于已报名人数").RequireAuthorization(p => p.RequireRole(staff));
+        group.MapPost("/{id:guid}/publish", PublishAsync).WithName(nameof(PublishAsync)).WithSummary("发布活动").RequireAuthorization(p => p.RequireRole(staff));
+        group.MapPost("/{id:guid}/cancel", CancelActivityAsync).WithName(nameof(CancelActivityAsync)).WithSummary("取消活动：释放全部名额并通知已报名居民").RequireAuthorization(p => p.RequireRole(staff));
+        group.MapPost("/{id:guid}/complete", CompleteAsync).WithName(nameof(CompleteAsync)).WithSummary("活动结束后标记完成").RequireAuthorization(p => p.RequireRole(staff));
+        group.MapGet("/", ListAsync).WithName(nameof(ListAsync)).WithSummary("活动列表（含剩余名额）");
+        group.MapGet("/{id:guid}", GetAsync).WithName(nameof(GetAsync)).WithSummary("活动详情（含剩余名额与我的报名）");
+
+        group.MapPost("/{id:guid}/signups", SignUpAsync).WithName(nameof(SignUpAsync)).WithSummary("报名：201；名额已满 409 activity.full（可加入候补）").RequireAuthorization(p => p.RequireRole(Roles.Resident));
+        group.MapDelete("/{id:guid}/signups/me", CancelSignUpAsync).WithName(nameof(CancelSignUpAsync)).WithSummary("取消报名；空出的名额给候补第一位").RequireAuthorization(p => p.RequireRole(Roles.Resident));
+        group.MapPost("/{id:guid}/waitlist", JoinWaitlistAsync).WithName(nameof(JoinWaitlistAsync)).WithSummary("名额已满时加入候补").RequireAuthorization(p => p.RequireRole(Roles.Resident));
+        group.MapDelete("/{id:guid}/waitlist", LeaveWaitlistAsync).WithName(nameof(LeaveWaitlistAsync)).WithSummary("退出候补").RequireAuthorization(p => p.RequireRole(Roles.Resident));
+
+        group.MapGet("/{id:guid}/checkin-code", CheckInCodeAsync).WithName(nameof(CheckInCodeAsync)).WithSummary("当前签到码（约60秒有效）与二维码").RequireAuthorization(p => p.RequireRole(staff));
+        group.MapPost("/{id:guid}/checkins", CheckInAsync).WithName(nameof(CheckInAsync)).WithSummary("扫码签到").RequireAuthorization(p => p.RequireRole(Roles.Resident));
+        group.MapPost("/{id:guid}/checkouts", CheckOutAsync).WithName(nameof(CheckOutAsync)).WithSummary("扫码签退").RequireAuthorization(p => p.RequireRole(Roles.Resident));
+        group.MapPost("/{id:guid}/signups/{residentId:guid}/checkin", StaffCheckInAsync).WithName(nameof(StaffCheckInAsync)).WithSummary("工作人员代签到（无手机的居民）").RequireAuthorization(p => p.RequireRole(staff));
+        group.MapPost("/{id:guid}/signups/{residentId:guid}/checkout", StaffCheckOutAsync).WithName(nameof(StaffCheckOutAsync)).WithSummary("工作人员代签退").RequireAuthorization(p => p.RequireRole(staff));
+        group.MapGet("/{id:guid}/signups", ListSignUpsAsync).WithName(nameof(ListSignUpsAsync)).WithSummary("活动的报名名单").RequireAuthorization(p => p.RequireRole(staff));
+        group.MapPost("/{id:guid}/attendance", AttendanceAsync).WithName(nameof(AttendanceAsync)).WithSummary("批量确认出勤或缺席；出勤获得活动积分（只发一次）").RequireAuthorization(p => p.RequireRole(staff));
+
+        app.MapGroup("/api/me/signups").WithTags("Activities").RequireAuthorization(p => p.RequireRole(Roles.Resident))
+            .MapGet("/", MySignUpsAsync).WithName(nameof(MySignUpsAsync)).WithSummary("我的报名及其状态");
+        return group;
+    }
+
+    public static async Task<Results<Created<ActivityResponse>, ProblemHttpResult, ValidationProblem>> CreateAsync(
+        CreateActivityRequest request, ClaimsPrincipal principal, PointsDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var me = principal.Me();
+        var communityId = request.CommunityId ?? me.CommunityId;
+        if (communityId is null)
+        {
+            return Problems.Validation("communityId", "请选择活动所属的村社");
+        }
+
+        var community = await db.Communities.AsNoTracking().FirstOrDefaultAsync(c => c.Id == communityId, ct);
+        if (community is null)
+        {
+            return Problems.Validation("communityId", "所选村社不存在");
+        }
+
+        if (!me.CanAdminister(community.TownId, community.Id))
+        {
+            return Problems.From(ActivityErrors.OutOfScope);
+        }
+
+        var now = clock.GetUtcNow();
+        var startsAt = request.StartsAt!.Value;
+        var closes = request.SignUpClosesAt ?? startsAt;
+        var details = new ActivityDetails(request.Title!, request.Description, request.Category!.Value, request.Address, request.Latitude, request.Longitude,
+            startsAt, request.EndsAt!.Value, request.SignUpOpensAt ?? now, closes, request.CancellationDeadline ?? closes,
+            request.Capacity, request.Points, request.Eligibility ?? Eligibility.CommunityResidents);
+        var created = Activity.Create(Guid.CreateVersion7(), community.TownId, community.Id, details, me.Id, now);
+        if (!created.IsSuccess)
+        {
+            return Problems.From(created.Error!);
+        }
+
+        db.Activities.Add(created.Value);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Created($"/api/activities/{created.Value.Id}", ActivityResponse.From(created.Value, now));
+    }
+
+    public static async Task<Results<Ok<ActivityResponse>, ProblemHttpResult>> UpdateAsync(
+        Guid id, UpdateActivityRequest request, ClaimsPrincipal principal, PointsDbContext db, ActivityService service, TimeProvider clock, CancellationToken ct)
+    {
+        var (activity, problem) = await LoadForStaffAsync(id, principal, db, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var updated = await service.UpdateAsync(activity!.Id, a =>
+        {
+            var d = a.Details;
+            return d with
+            {
+                Title = request.Title ?? d.Title,
+                Description = request.Description ?? d.Description,
+                Category = request.Category ?? d.Category,
+                Address = request.Address ?? d.Address,
+                Latitude = request.Latitude ?? d.Latitude,
+                Longitude = request.Longitude ?? d.Longitude,
+                StartsAt = request.StartsAt ?? d.StartsAt,
+                EndsAt = request.EndsAt ?? d.EndsAt,
+                SignUpOpensAt = request.SignUpOpensAt ?? d.SignUpOpensAt,
+                SignUpClosesAt = request.SignUpClosesAt ?? d.SignUpClosesAt,
+                CancellationDeadline = request.CancellationDeadline ?? d.CancellationDeadline,
+                Capacity = request.Capacity ?? d.Capacity,
+                Points = request.Points ?? d.Points,
+                Eligibility = request.Eligibility ?? d.Eligibility,
+            };
+        }, ct);
+        return updated.IsSuccess ? TypedResults.Ok(ActivityResponse.From(updated.Value, clock.GetUtcNow())) : Problems.From(updated.Error!);
+    }
+
+    public static Task<Results<Ok<ActivityResponse>, ProblemHttpResult>> PublishAsync(Guid id, ClaimsPrincipal principal, PointsDbContext db, ActivityService service, TimeProvider clock, CancellationToken ct) =>
+        LifecycleAsync(id, principal, db, clock, (a, c) => service.PublishAsync(a, c), ct);
+
+    public static Task<Results<Ok<ActivityResponse>, ProblemHttpResult>> CancelActivityAsync(Guid id, ClaimsPrincipal principal, PointsDbContext db, ActivityService service, TimeProvider clock, CancellationToken ct) =>
+        LifecycleAsync(id, principal, db, clock, (a, c) => service.CancelAsync(a, c), ct);
+
+    public static Task<Results<Ok<ActivityResponse>, ProblemHttpResult>> CompleteAsync(Guid id, ClaimsPrincipal principal, PointsDbContext db, ActivityService service, TimeProvider clock, CancellationToken ct) =>
+        LifecycleAsync(id, principal, db, clock, (a, c) => service.CompleteAsync(a, c), ct);
+
+    private static async Task<Results<Ok<ActivityResponse>, ProblemHttpResult>> LifecycleAsync(
+        Guid id, ClaimsPrincipal principal, PointsDbContext db, TimeProvider clock, Func<Activity, CancellationToken, Task<Result<Activity>>> change, CancellationToken ct)
+    {
+        var (activity, problem) = await LoadForStaffAsync(id, principal, db, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var changed = await change(activity!, ct);
+        if (!changed.IsSuccess)
+        {
+            return Problems.From(changed.Error!);
+        }
+
+        var fresh = await db.Activities.AsNoTracking().FirstAsync(a => a.Id == id, ct);
+        return TypedResults.Ok(ActivityResponse.From(fresh, clock.GetUtcNow()));
+    }
+
+    public static async Task<Results<Ok<ActivityPage>, ValidationProblem>> ListAsync(
+        ClaimsPrincipal principal, PointsDbContext db, TimeProvider clock, CancellationToken ct,
+        Guid? community = null, ActivityCategory? category = null, ActivityStatus? status = null, DateTimeOffset? from = null, DateTimeOffset? to = null, int page = 1, int pageSize = 20)
+    {
+        if (page < 1)
+        {
+            return Problems.Validation("page", "页码须从1开始");
+        }
+
+        if (pageSize is < 1 or > MaxPageSize)
+        {
+            return Problems.Validation("pageSize", "每页数量须在 1 到 100 之间");
+        }
+
+        var me = principal.Me();
+        var query = db.Activities.AsNoTracking();
+        if (me.TownId is { } townId)
+        {
+            query = query.Where(a => a.TownId == townId);
+        }
+
+        if (!me.IsStaff)
+        {
+            query = query.Where(a => a.Status != ActivityStatus.Draft);
+        }
+        else if (me.Role == Role.CommunityStaff)
+        {
+            var own = me.CommunityId;
+            query = query.Where(a => a.Status != ActivityStatus.Draft || a.CommunityId == own);
+        }
+
+        if (community is { } c)
+        {
+            query = query.Where(a => a.CommunityId == c);
+        }
+
+        if (category is { } cat)
+        {
+            query = query.Where(a => a.Category == cat);
+        }
+
+        if (status is { } st)
+        {
+            query = query.Where(a => a.Status == st);
+        }
+
+        if (from is { } f)
+        {
+            query = query.Where(a => a.StartsAt >= f);
+        }
+
+        if (to is { } t)
+        {
+            query = query.Where(a => a.StartsAt < t);
+        }
+
+        var total = await query.CountAsync(ct);
+        var items = await query.OrderBy(a => a.StartsAt).ThenBy(a => a.Id).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
+        var now = clock.GetUtcNow();
+        return TypedResults.Ok(new ActivityPage(items.Select(a => ActivityResponse.From(a, now)).ToList(), page, pageSize, total));
+    }
+
+    public static async Task<Results<Ok<ActivityResponse>, ProblemHttpResult>> GetAsync(Guid id, ClaimsPrincipal principal, PointsDbContext db, SignUpService signUps, TimeProvider clock, CancellationToken ct)
+    {
+        var me = principal.Me();
+        var activity = await db.Activities.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
+        if (activity is null || (activity.Status == ActivityStatus.Draft && !me.CanAdminister(activity.TownId, activity.CommunityId)))
+        {
+            return Problems.From(ActivityErrors.NotFound);
+        }
+
+        SignUp? mine = null;
+        WaitlistResponse? waitlist = null;
+        if (me.Role == Role.Resident)
+        {
+            mine = await db.SignUps.AsNoTracking().FirstOrDefaultAsync(s => s.ActivityId == id && s.ResidentId == me.Id, ct);
+            var entry = await db.WaitlistEntries.AsNoTracking().FirstOrDefaultAsync(w => w.ActivityId == id && w.ResidentId == me.Id, ct);
+            if (entry is not null)
+            {
+                int? position = entry.Status == WaitlistStatus.Waiting ? await signUps.PositionAsync(entry, ct) : null;
+                waitlist = new WaitlistResponse(id, entry.Status, entry.JoinedAt, position);
+            }
+        }
+
+        return TypedResults.Ok(ActivityResponse.From(activity, clock.GetUtcNow(), mine, waitlist));
+    }
+
+    public static async Task<Results<Created<SignUpResponse>, ProblemHttpResult>> SignUpAsync(Guid id, ClaimsPrincipal principal, SignUpService signUps, CancellationToken ct)
+    {
+        var me = principal.Me();
+        var result = await signUps.SignUpAsync(id, new Applicant(me.Id, me.TownId, me.CommunityId), ct);
+        return result.IsSuccess
+            ? TypedResults.Created($"/api/activities/{id}/signups/me", SignUpResponse.From(result.Value))
+            : Problems.From(result.Error!);
+    }
+
+    public static async Task<Results<Ok<SignUpResponse>, ProblemHttpResult>> CancelSignUpAsync(Guid id, ClaimsPrincipal principal, SignUpService signUps, PointsDbContext db, CancellationToken ct)
+    {
+        var me = principal.Me();
+        var result = await signUps.CancelAsync(id, me.Id, ct);
+        if (!result.IsSuccess)
+        {
+            return Problems.From(result.Error!);
+        }
+
+        var fresh = await db.SignUps.AsNoTracking().FirstAsync(s => s.Id == result.Value.Id, ct);
+        return TypedResults.Ok(SignUpResponse.From(fresh));
+    }
+
+    public static async Task<Results<Created<WaitlistResponse>, ProblemHttpResult>> JoinWaitlistAsync(Guid id, ClaimsPrincipal principal, SignUpService signUps, CancellationToken ct)
+    {
+        var me = principal.Me();
+        var result = await signUps.JoinWaitlistAsync(id, new Applicant(me.Id, me.TownId, me.CommunityId), ct);
+        if (!result.IsSuccess)
+        {
+            return Problems.From(result.Error!);
+        }
+
+        var (entry, position) = result.Value;
+        return TypedResults.Created($"/api/activities/{id}/waitlist", new WaitlistResponse(id, entry.Status, entry.JoinedAt, position));
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> LeaveWaitlistAsync(Guid id, ClaimsPrincipal principal, SignUpService signUps, CancellationToken ct)
+    {
+        var error = await signUps.LeaveWaitlistAsync(id, principal.Me().Id, ct);
+        return error is null ? TypedResults.NoContent() : Problems.From(error);
+    }
+
+    public static async Task<Results<Ok<CheckInCodeResponse>, ProblemHttpResult>> CheckInCodeAsync(Guid id, ClaimsPrincipal principal, PointsDbContext db, CheckInCodes codes, TimeProvider clock, CancellationToken ct)
+    {
+        var (activity, problem) = await LoadForStaffAsync(id, principal, db, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (activity!.Status != ActivityStatus.Published)
+        {
+            return Problems.From(ActivityErrors.InvalidTransition);
+        }
+
+        var (code, expiresAt) = codes.Issue(id, clock.GetUtcNow());
+        return TypedResults.Ok(new CheckInCodeResponse(code, expiresAt, CheckInCodes.QrPngBase64(code)));
+    }
+
+    public static Task<Results<Ok<SignUpResponse>, ProblemHttpResult>> CheckInAsync(
+        Guid id, CheckInRequest request, ClaimsPrincipal principal, PointsDbContext db, ActivityService service, CheckInCodes codes, IOptions<CheckInOptions> options, TimeProvider clock, CancellationToken ct) =>
+        ScanAsync(id, request, checkOut: false, principal, db, service, codes, options.Value, clock, ct);
+
+    public static Task<Results<Ok<SignUpResponse>, ProblemHttpResult>> CheckOutAsync(
+        Guid id, CheckInRequest request, ClaimsPrincipal principal, PointsDbContext db, ActivityService service, CheckInCodes codes, IOptions<CheckInOptions> options, TimeProvider clock, CancellationToken ct) =>
+        ScanAsync(id, request, checkOut: true, principal, db, service, codes, options.Value, clock, ct);
+
+    private static async Task<Results<Ok<SignUpResponse>, ProblemHttpResult>> ScanAsync(
+        Guid id, CheckInRequest request, bool checkOut, ClaimsPrincipal principal, PointsDbContext db, ActivityService service, CheckInCodes codes, CheckInOptions options, TimeProvider clock, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var activity = await db.Activities.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
+        if (activity is null)
+        {
+            return Problems.From(ActivityErrors.NotFound);
+        }
+
+        if (codes.Verify(request.Code!, id, now) is { } invalid)
+        {
+            return Problems.From(invalid);
+        }
+
+        if (!activity.IsCheckInOpen(now))
+        {
+            return Problems.From(ActivityErrors.CheckInClosed);
+        }
+
+        if (options.RadiusMeters > 0 && activity.Latitude is { } lat && activity.Longitude is { } lng)
+        {
+            if (request.Lat is not { } myLat || request.Lng is not { } myLng)
+            {
+                return Problems.From(ActivityErrors.CheckInLocationRequired);
+            }
+
+            var distance = CheckInCodes.DistanceMeters(lat, lng, myLat, myLng);
+            if (distance > options.RadiusMeters)
+            {
+                return Problems.From(ActivityErrors.CheckInTooFar.With("distanceMeters", Math.Round(distance)));
+            }
+        }
+
+        var result = await service.CheckAsync(activity, principal.Me().Id, checkOut, CheckInMethod.Code, now, ct);
+        return result.IsSuccess ? TypedResults.Ok(SignUpResponse.From(result.Value)) : Problems.From(result.Error!);
+    }
+
+    public static Task<Results<Ok<SignUpResponse>, ProblemHttpResult>> StaffCheckInAsync(
+        Guid id, Guid residentId, StaffCheckRequest? request, ClaimsPrincipal principal, PointsDbContext db, ActivityService service, TimeProvider clock, CancellationToken ct) =>
+        StaffCheckAsync(id, residentId, request, checkOut: false, principal, db, service, clock, ct);
+
+    public static Task<Results<Ok<SignUpResponse>, ProblemHttpResult>> StaffCheckOutAsync(
+        Guid id, Guid residentId, StaffCheckRequest? request, ClaimsPrincipal principal, PointsDbContext db, ActivityService service, TimeProvider clock, CancellationToken ct) =>
+        StaffCheckAsync(id, residentId, request, checkOut: true, principal, db, service, clock, ct);
+
+    private static async Task<Results<Ok<SignUpResponse>, ProblemHttpResult>> StaffCheckAsync(
+        Guid id, Guid residentId, StaffCheckRequest? request, bool checkOut, ClaimsPrincipal principal, PointsDbContext db, ActivityService service, TimeProvider clock, CancellationToken ct)
+    {
+        var (activity, problem) = await LoadForStaffAsync(id, principal, db, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var now = clock.GetUtcNow();
+        var at = request?.At ?? now;
+        if (at > now || at < activity!.StartsAt - TimeSpan.FromMinutes(30) || at > activity.EndsAt + TimeSpan.FromHours(12))
+        {
+            return Problems.From(DomainError.Validation("checkin.time_invalid", "签到/签退时间须在活动时间附近且不晚于现在"));
+        }
+
+        var result = await service.CheckAsync(activity, residentId, checkOut, CheckInMethod.Staff, at, ct);
+        return result.IsSuccess ? TypedResults.Ok(SignUpResponse.From(result.Value)) : Problems.From(result.Error!);
+    }
+
+    public static async Task<Results<Ok<List<SignUpResponse>>, ProblemHttpResult>> ListSignUpsAsync(Guid id, ClaimsPrincipal principal, PointsDbContext db, CancellationToken ct)
+    {
+        var (_, problem) = await LoadForStaffAsync(id, principal, db, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var rows = await db.SignUps.AsNoTracking().Where(s => s.ActivityId == id).OrderBy(s => s.SignedUpAt).ToListAsync(ct);
+        return TypedResults.Ok(rows.Select(SignUpResponse.From).ToList());
+    }
+
+    public static async Task<Results<Ok<AttendanceResponse>, ProblemHttpResult>> AttendanceAsync(
+        Guid id, AttendanceRequest request, ClaimsPrincipal principal, PointsDbContext db, ActivityService service, CancellationToken ct)
+    {
+        var (activity, problem) = await LoadForStaffAsync(id, principal, db, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var decision = request.Status!.Value;
+        var result = await service.ConfirmAttendanceAsync(activity!, request.ResidentIds!, decision, principal.Me().Id, ct);
+        if (!result.IsSuccess)
+        {
+            return Problems.From(result.Error!);
+        }
+
+        var confirmed = result.Value.Count(r => r.Outcome == decision.ToString());
+        return TypedResults.Ok(new AttendanceResponse(confirmed, result.Value));
+    }
+
+    public static async Task<Ok<List<MySignUpItem>>> MySignUpsAsync(ClaimsPrincipal principal, PointsDbContext db, CancellationToken ct)
+    {
+        var me = principal.Me();
+        var rows = await db.SignUps.AsNoTracking().Where(s => s.ResidentId == me.Id)
+            .Join(db.Activities.AsNoTracking(), s => s.ActivityId, a => a.Id, (s, a) => new { s, a })
+            .OrderByDescending(x => x.a.StartsAt)
+            .Take(200)
+            .ToListAsync(ct);
+        return TypedResults.Ok(rows.Select(x => new MySignUpItem(SignUpResponse.From(x.s), x.a.Id, x.a.Title, x.a.Status, x.a.StartsAt, x.a.EndsAt, x.a.Address, x.a.Points)).ToList());
+    }
+
+    /// <summary>The activity, if it exists and the caller administers its community or town.</summary>
+    private static async Task<(Activity? Activity, ProblemHttpResult? Problem)> LoadForStaffAsync(Guid id, ClaimsPrincipal principal, PointsDbContext db, CancellationToken ct)
+    {
+        var activity = await db.Activities.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
+        if (activity is null)
+        {
+            return (null, Problems.From(ActivityErrors.NotFound));
+        }
+
+        return principal.Me().CanAdminister(activity.TownId, activity.CommunityId)
+            ? (activity, null)
+            : (null, Problems.From(ActivityErrors.OutOfScope));
+    }
+}

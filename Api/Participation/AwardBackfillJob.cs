@@ -1,0 +1,73 @@
+using Microsoft.EntityFrameworkCore;
+using Points.Domain.Ledger;
+using Points.Domain.Participation;
+using Points.Infrastructure.Jobs;
+using Points.Infrastructure.Ledger;
+using Points.Infrastructure.Persistence;
+
+namespace Points.Api.Participation;
+
+/// <summary>
+/// An approval commits before its award is posted (the ledger has its own transaction), so a crash
+/// in between would leave an approved declaration or a closed hazard report unpaid. This job finds
+/// recent decisions whose award key has no journal entry and posts them with the same key; the key
+/// keeps it idempotent against the request that may still be finishing.
+/// </summary>
+public sealed class AwardBackfillJob(TimeProvider clock) : IntervalJob
+{
+    public static readonly TimeSpan LookBack = TimeSpan.FromDays(7);
+    public static readonly TimeSpan Grace = TimeSpan.FromMinutes(2);
+
+    public override string Name => "participation-award-backfill";
+
+    public override TimeSpan Interval => TimeSpan.FromMinutes(5);
+
+    public override async Task RunAsync(IServiceProvider services, CancellationToken ct) =>
+        await BackfillAsync(services.GetRequiredService<PointsDbContext>(), services.GetRequiredService<EarningService>(), ct);
+
+    public async Task<int> BackfillAsync(PointsDbContext db, EarningService earning, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var from = now - LookBack;
+        var settled = now - Grace;
+
+        var declarations = await db.Declarations.AsNoTracking()
+            .Where(d => d.Status == DeclarationStatus.Approved && d.AwardedPoints > 0 && d.LastActionAt >= from && d.LastActionAt <= settled)
+            .Select(d => new Candidate(d.Id, d.ResidentId, d.TownId, d.AwardedPoints!.Value, DeclarationEndpoints.AwardKey(d.Id)))
+            .ToListAsync(ct);
+        var hazards = await db.HazardReports.AsNoTracking()
+            .Where(h => h.Status == HazardStatus.Closed && h.AwardedPoints > 0 && h.LastActionAt >= from && h.LastActionAt <= settled)
+            .Select(h => new Candidate(h.Id, h.ReporterId, h.TownId, h.AwardedPoints!.Value, HazardEndpoints.AwardKey(h.Id)))
+            .ToListAsync(ct);
+
+        // Keys are compared in .NET: SQLite keeps GUIDs as upper-case text, so building keys in SQL would not match.
+        var keys = declarations.Concat(hazards).Select(c => c.Key).ToList();
+        var paid = (await db.JournalEntries.AsNoTracking().Where(e => keys.Contains(e.IdempotencyKey)).Select(e => e.IdempotencyKey).ToListAsync(ct)).ToHashSet();
+
+        var posted = 0;
+        foreach (var (candidate, reason, sourceType) in declarations.Select(c => (c, TransferReason.Declaration, DeclarationEndpoints.SourceType))
+                     .Concat(hazards.Select(c => (c, TransferReason.HazardReport, HazardEndpoints.SourceType)))
+                     .Where(x => !paid.Contains(x.c.Key)))
+        {
+            var award = await earning.AwardAsync(new EarnRequest(candidate.ResidentId, candidate.TownId, reason, candidate.Points, candidate.Key, sourceType, candidate.Id.ToString(), "补发：审核通过后未入账的积分"), ct);
+            var amount = award.IsSuccess ? (int)award.Value.Entry.Points : 0;
+            if (amount != candidate.Points)
+            {
+                if (reason == TransferReason.Declaration)
+                {
+                    await db.Declarations.Where(d => d.Id == candidate.Id).ExecuteUpdateAsync(s => s.SetProperty(d => d.AwardedPoints, amount), ct);
+                }
+                else
+                {
+                    await db.HazardReports.Where(h => h.Id == candidate.Id).ExecuteUpdateAsync(s => s.SetProperty(h => h.AwardedPoints, amount), ct);
+                }
+            }
+
+            posted++;
+        }
+
+        return posted;
+    }
+
+    private sealed record Candidate(Guid Id, Guid ResidentId, Guid TownId, int Points, string Key);
+}
