@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Points.Domain.Activities;
 using Points.Domain.Identity;
 using Points.Domain.Ledger;
 using Points.Domain.Participation;
@@ -217,13 +218,51 @@ public sealed class BehaviourFeatureExtractor(PointsDbContext db)
     }
 
     /// <summary>
-    /// Attendance group: activitiesAttended90d/365d, volunteerHours365d, noShowRate365d, noShowCount365d,
-    /// lateCancels365d. Missing until the sign-up/attendance tables exist.
+    /// Attendance group over sign-ups of activities that started in the window before as-of: activitiesAttended90d/365d,
+    /// volunteerHours365d (attended minutes / 60), noShowCount365d, noShowRate365d (no-shows / (attended + no-shows),
+    /// missing without either), lateCancels365d (late cancellations made in the window). One GROUP BY per resident.
     /// </summary>
-    private static Task AttendanceAsync(FeatureMatrix m, List<Guid>? ids, DateTimeOffset asOf, CancellationToken ct)
+    private async Task AttendanceAsync(FeatureMatrix m, List<Guid>? ids, DateTimeOffset asOf, CancellationToken ct)
     {
-        _ = (m, ids, asOf, ct);
-        return Task.CompletedTask;
+        var year = asOf.AddDays(-365);
+        var quarter = asOf.AddDays(-90);
+        var signUps = db.SignUps.AsNoTracking().AsQueryable();
+        if (ids is not null)
+        {
+            signUps = signUps.Where(s => ids.Contains(s.ResidentId));
+        }
+
+        var rows = await signUps
+            .Join(db.Activities.AsNoTracking(), s => s.ActivityId, a => a.Id, (s, a) => new { s.ResidentId, s.Status, s.AttendedMinutes, s.CancelledLate, s.CancelledAt, a.StartsAt })
+            .Where(x => (x.StartsAt >= year && x.StartsAt < asOf) || (x.CancelledLate && x.CancelledAt >= year && x.CancelledAt < asOf))
+            .GroupBy(x => x.ResidentId)
+            .Select(g => new
+            {
+                Resident = g.Key,
+                Attended365 = g.Count(x => x.Status == SignUpStatus.Attended && x.StartsAt >= year && x.StartsAt < asOf),
+                Attended90 = g.Count(x => x.Status == SignUpStatus.Attended && x.StartsAt >= quarter && x.StartsAt < asOf),
+                Minutes = g.Sum(x => x.Status == SignUpStatus.Attended && x.StartsAt >= year && x.StartsAt < asOf ? x.AttendedMinutes ?? 0 : 0),
+                NoShows = g.Count(x => x.Status == SignUpStatus.NoShow && x.StartsAt >= year && x.StartsAt < asOf),
+                LateCancels = g.Count(x => x.CancelledLate && x.CancelledAt >= year && x.CancelledAt < asOf),
+            })
+            .ToListAsync(ct);
+        foreach (var f in new[] { ActivitiesAttended90d, ActivitiesAttended365d, VolunteerHours365d, NoShowCount365d, LateCancels365d })
+        {
+            m.Fill(f, 0);
+        }
+
+        foreach (var r in rows)
+        {
+            m.Set(ActivitiesAttended90d, r.Resident, r.Attended90);
+            m.Set(ActivitiesAttended365d, r.Resident, r.Attended365);
+            m.Set(VolunteerHours365d, r.Resident, Math.Round(r.Minutes / 60.0, 1));
+            m.Set(NoShowCount365d, r.Resident, r.NoShows);
+            m.Set(LateCancels365d, r.Resident, r.LateCancels);
+            if (r.Attended365 + r.NoShows > 0)
+            {
+                m.Set(NoShowRate365d, r.Resident, Math.Round((double)r.NoShows / (r.Attended365 + r.NoShows), 4));
+            }
+        }
     }
 
     /// <summary>
