@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using Points.Api.Activities;
 using Points.Api.Auth;
@@ -10,6 +11,8 @@ using Points.Api.Me;
 using Points.Api.Operations;
 using Points.Api.Participation;
 using Points.Api.Regions;
+using Points.Api.WeChat;
+using Points.Infrastructure.Identity;
 using Points.Infrastructure;
 using Points.Infrastructure.Credit;
 using Points.Infrastructure.Activities;
@@ -23,7 +26,10 @@ namespace Points.Api;
 /// <summary>Refuses configurations that would lose data or split state between instances.</summary>
 public static class StartupChecks
 {
-    public static string? Problem(IConfiguration configuration, IHostEnvironment environment)
+    public static string? Problem(IConfiguration configuration, IHostEnvironment environment) =>
+        InfrastructureProblem(configuration, environment) ?? WeChatProblem(configuration, environment);
+
+    private static string? InfrastructureProblem(IConfiguration configuration, IHostEnvironment environment)
     {
         if (environment.IsDevelopment() || configuration.GetValue<bool>("Points:AllowEmbedded"))
         {
@@ -53,6 +59,30 @@ public static class StartupChecks
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Outside Development the mini-program is the residents' only way in, so WeChat is mandatory (even with
+    /// Points:AllowEmbedded), and so is the key that encrypts phone numbers and session keys at rest.
+    /// </summary>
+    public static string? WeChatProblem(IConfiguration configuration, IHostEnvironment environment)
+    {
+        if (environment.IsDevelopment())
+        {
+            return null;
+        }
+
+        var options = configuration.GetSection(WeChatOptions.SectionName).Get<WeChatOptions>() ?? new WeChatOptions();
+        var errors = options.GetConfigurationErrors().Concat(options.GetPushConfigurationErrors()).ToList();
+        if (errors.Count > 0)
+        {
+            return "Points API refuses to start: the WeChat mini-program is how residents sign in, so WeChat must be configured outside Development: "
+                + string.Join("; ", errors) + ". Set WeChat:BaseUrl (https://api.weixin.qq.com), WeChat:AppId and WeChat:AppSecret.";
+        }
+
+        return PersonalDataProtector.CheckKey(configuration[PersonalDataProtector.ConfigurationKey]) is { } keyProblem
+            ? "Points API refuses to start: " + keyProblem
+            : null;
     }
 }
 
@@ -133,6 +163,8 @@ public static class ApiSetup
         });
 
         services.AddWeChat(configuration, environment.IsDevelopment());
+        services.AddWeChatApplication(configuration, environment, choice.DataDir);
+        services.AddSingleton(sp => new CheckInSceneTokens(key.Key, sp.GetRequiredService<IOptions<WeChatOptions>>().Value.CheckInCodeLifetime));
 
         return services;
     }
@@ -164,6 +196,9 @@ public static class ApiSetup
         app.MapRegions();
         app.MapCredit();
         app.MapActivities();
+        app.MapPhone();
+        app.MapWeChatPush();
+        app.MapCheckInMiniProgramCode();
         app.MapParticipation();
         return app;
     }

@@ -30,7 +30,7 @@ public static class AuthEndpoints
     }
 
     public static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> WeChatLoginAsync(
-        WeChatLoginRequest request, IWeChatClient weChat, PointsDbContext db, TokenService tokens, TimeProvider clock, CancellationToken ct)
+        WeChatLoginRequest request, IWeChatClient weChat, PointsDbContext db, TokenService tokens, PersonalDataProtector protector, TimeProvider clock, CancellationToken ct)
     {
         var session = await weChat.Code2SessionAsync(request.Code, ct);
         if (!session.IsSuccess)
@@ -70,6 +70,10 @@ public static class AuthEndpoints
         {
             return Problems.From(DomainError.Forbidden("auth.account_disabled", "该账户已停用"));
         }
+
+        // The latest login's session key decrypts legacy encryptedData (phone binding); kept encrypted.
+        user.RecordWeChatSession(protector.Protect(session.Value.SessionKey, DataPurposes.WeChatSessionKey, user.Id), clock.GetUtcNow());
+        await db.SaveChangesAsync(ct);
 
         var issued = await tokens.IssueAsync(db, user, null, ct);
         return TypedResults.Ok(new TokenResponse(issued.AccessToken, issued.RefreshToken, issued.ExpiresIn, MeResponse.From(user), MeResponse.From(user)));

@@ -7,6 +7,7 @@ using Points.Api.Http;
 using Points.Domain.Participation;
 using Points.Infrastructure.Participation;
 using Points.Infrastructure.Persistence;
+using Points.Infrastructure.WeChat.Push;
 
 namespace Points.Api.Participation;
 
@@ -29,7 +30,7 @@ public static class UploadEndpoints
     }
 
     public static async Task<Results<Created<UploadResponse>, ProblemHttpResult, ValidationProblem>> UploadAsync(
-        HttpRequest request, ClaimsPrincipal principal, PointsDbContext db, IFileStorage storage, TimeProvider clock, CancellationToken ct)
+        HttpRequest request, ClaimsPrincipal principal, PointsDbContext db, IFileStorage storage, UploadMediaCheck mediaCheck, TimeProvider clock, CancellationToken ct)
     {
         // The form is read here rather than bound as an IFormFile parameter: a bound IFormFile makes
         // routing answer a non-multipart request with 415 before authentication has had its say.
@@ -85,6 +86,9 @@ public static class UploadEndpoints
         var upload = new Upload(id, me.Id, user.TownId, user.CommunityId, format.Value, clean.Length, key, Convert.ToHexStringLower(SHA256.HashData(clean)), now);
         db.Uploads.Add(upload);
         await db.SaveChangesAsync(ct);
+
+        // WeChat checks the image asynchronously; its verdict arrives as a push carrying the trace_id.
+        await mediaCheck.RequestAsync(db, upload, user.WeChatOpenId, ct);
         return TypedResults.Created($"/api/uploads/{id}", ToResponse(upload));
     }
 

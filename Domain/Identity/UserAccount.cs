@@ -11,6 +11,9 @@ public sealed class UserAccount
     public const int DisplayNameMaxLength = 32;
     public const int UsernameMaxLength = 64;
     public const int OpenIdMaxLength = 64;
+    public const int SecretCipherMaxLength = 512;
+    public const int PhoneHashLength = 64;
+    public const int CountryCodeMaxLength = 8;
     public const int MaxFailedLogins = 5;
     public static readonly TimeSpan LockoutDuration = TimeSpan.FromMinutes(15);
 
@@ -69,6 +72,21 @@ public sealed class UserAccount
 
     public bool IsActive { get; private set; } = true;
 
+    /// <summary>The verified phone number, encrypted at rest (never the plain digits).</summary>
+    public string? PhoneCipher { get; private set; }
+
+    /// <summary>Keyed hash of the phone number: finds and keeps unique a number without decrypting.</summary>
+    public string? PhoneHash { get; private set; }
+
+    public string? PhoneCountryCode { get; private set; }
+
+    public DateTimeOffset? PhoneVerifiedAt { get; private set; }
+
+    /// <summary>The WeChat session_key of the latest login, encrypted at rest; decrypts legacy encryptedData.</summary>
+    public string? SessionKeyCipher { get; private set; }
+
+    public DateTimeOffset? SessionKeyIssuedAt { get; private set; }
+
     public static UserAccount NewResident(Guid id, string openId, string? unionId, string displayName, Guid townId, Guid communityId, Guid? gridId, DateTimeOffset now)
     {
         return new UserAccount(id, Role.Resident, displayName, townId, communityId, now)
@@ -121,6 +139,34 @@ public sealed class UserAccount
     {
         FailedLoginCount = 0;
         LockedUntil = null;
+    }
+
+    /// <summary>Keeps the latest login's session key (already encrypted by the caller); an older one no longer decrypts.</summary>
+    public void RecordWeChatSession(string sessionKeyCipher, DateTimeOffset now)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(sessionKeyCipher);
+        SessionKeyCipher = sessionKeyCipher;
+        SessionKeyIssuedAt = now;
+    }
+
+    /// <summary>Binds a phone number WeChat verified. The caller encrypts and hashes it; Domain never sees keys.</summary>
+    public Result<UserAccount> BindPhone(string phoneCipher, string phoneHash, string countryCode, DateTimeOffset now)
+    {
+        if (Role != Role.Resident)
+        {
+            return DomainError.Forbidden("phone.residents_only", "只有居民可以绑定手机号");
+        }
+
+        if (string.IsNullOrWhiteSpace(phoneCipher) || phoneHash is not { Length: PhoneHashLength })
+        {
+            return DomainError.Validation("phone.invalid", "手机号无效");
+        }
+
+        PhoneCipher = phoneCipher;
+        PhoneHash = phoneHash;
+        PhoneCountryCode = string.IsNullOrWhiteSpace(countryCode) ? null : countryCode.Length > CountryCodeMaxLength ? countryCode[..CountryCodeMaxLength] : countryCode;
+        PhoneVerifiedAt = now;
+        return this;
     }
 
     public void SetHonorRollOptOut(bool optOut) => HonorRollOptOut = optOut;

@@ -26,6 +26,7 @@ public sealed class Upload
     public const long MaxBytes = 5 * 1024 * 1024;
     public const int StorageKeyMaxLength = 200;
     public const int Sha256Length = 64;
+    public const int TraceIdMaxLength = 128;
 
     private Upload()
     {
@@ -68,6 +69,9 @@ public sealed class Upload
 
     public DateTimeOffset CreatedAt { get; private set; }
 
+    /// <summary>The WeChat media-check trace_id; its verdict arrives later as a push event carrying it.</summary>
+    public string? MediaCheckTraceId { get; private set; }
+
     public bool IsHidden => Moderation == ModerationStatus.Risky;
 
     public string ContentType => Format switch
@@ -78,4 +82,10 @@ public sealed class Upload
     };
 
     public void SetModeration(ModerationStatus status) => Moderation = status;
+
+    public void RecordMediaCheck(string traceId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(traceId);
+        MediaCheckTraceId = traceId.Length > TraceIdMaxLength ? traceId[..TraceIdMaxLength] : traceId;
+    }
 }

@@ -9,6 +9,7 @@ using Points.Domain.Ledger;
 using Points.Domain.Notifications;
 using Points.Domain.Participation;
 using Points.Domain.Regions;
+using Points.Domain.WeChat;
 
 namespace Points.Infrastructure.Persistence;
 
@@ -57,6 +58,8 @@ public sealed class PointsDbContext(DbContextOptions<PointsDbContext> options) :
     public DbSet<WaitlistEntry> WaitlistEntries => Set<WaitlistEntry>();
 
     public DbSet<Notification> Notifications => Set<Notification>();
+
+    public DbSet<WeChatPushEvent> WeChatPushEvents => Set<WeChatPushEvent>();
 
     public DbSet<Upload> Uploads => Set<Upload>();
 

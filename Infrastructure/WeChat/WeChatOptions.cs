@@ -43,6 +43,61 @@ public sealed class WeChatOptions
     /// <summary>getwxacodeunlimit <c>env_version</c>: release, trial or develop.</summary>
     public string QrEnvVersion { get; set; } = "release";
 
+    /// <summary>Message push (消息推送) Token configured in the mini-program console; empty disables the push endpoint.</summary>
+    public string PushToken { get; set; } = "";
+
+    /// <summary>Message push EncodingAESKey (43 characters) for safe mode.</summary>
+    public string EncodingAesKey { get; set; } = "";
+
+    /// <summary>Pushes whose timestamp is further than this from our clock are refused (replays).</summary>
+    public TimeSpan PushMaxAge { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How old a legacy <c>encryptedData</c> watermark may be.</summary>
+    public TimeSpan UserDataMaxAge { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Mini-program page a check-in code opens (no leading '/'), e.g. <c>pages/checkin/index</c>.</summary>
+    public string CheckInPage { get; set; } = "pages/checkin/index";
+
+    /// <summary>Our public https origin (e.g. <c>https://points.example.gov.cn</c>): WeChat downloads images to check from it.</summary>
+    public string PublicBaseUrl { get; set; } = "";
+
+    /// <summary>media_check_async scene: 1 profile, 2 comment, 3 forum, 4 social log.</summary>
+    public int MediaCheckScene { get; set; } = 3;
+
+    /// <summary>How long the token in a check-in mini-program code stays valid (scan, launch and sign-in take a while).</summary>
+    public TimeSpan CheckInCodeLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Subscribe-message template id per notification kind (<c>WeChat:Templates:ActivityReminder</c> …).</summary>
+    public Dictionary<string, string> Templates { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Page a subscribe message about an activity opens; <c>?id=</c> is appended.</summary>
+    public string ActivityPage { get; set; } = "pages/activity/detail";
+
+    /// <summary>subscribe/send <c>miniprogram_state</c>: formal, trial or developer.</summary>
+    public string MiniProgramState { get; set; } = "formal";
+
+    /// <summary>Problems in the push settings (only when a PushToken is set), empty when usable.</summary>
+    public IReadOnlyList<string> GetPushConfigurationErrors()
+    {
+        if (string.IsNullOrEmpty(PushToken))
+        {
+            return [];
+        }
+
+        var errors = new List<string>();
+        if (PushToken.Length is < 3 or > 32 || !PushToken.All(char.IsAsciiLetterOrDigit))
+        {
+            errors.Add("WeChat:PushToken must be 3-32 letters or digits");
+        }
+
+        if (EncodingAesKey is not { Length: 43 } || !EncodingAesKey.All(char.IsAsciiLetterOrDigit))
+        {
+            errors.Add("WeChat:EncodingAesKey must be 43 letters or digits (safe mode)");
+        }
+
+        return errors;
+    }
+
     /// <summary>Problems that make the real client unusable; empty when configured. The app validates at startup.</summary>
     public IReadOnlyList<string> GetConfigurationErrors()
     {

@@ -17,7 +17,12 @@ internal sealed class UserAccountConfiguration : IEntityTypeConfiguration<UserAc
         b.Property(x => x.WeChatUnionId).HasMaxLength(UserAccount.OpenIdMaxLength);
         b.Property(x => x.Username).HasMaxLength(UserAccount.UsernameMaxLength);
         b.Property(x => x.PasswordHash).HasMaxLength(256);
+        b.Property(x => x.PhoneCipher).HasMaxLength(UserAccount.SecretCipherMaxLength);
+        b.Property(x => x.PhoneHash).HasMaxLength(UserAccount.PhoneHashLength);
+        b.Property(x => x.PhoneCountryCode).HasMaxLength(UserAccount.CountryCodeMaxLength);
+        b.Property(x => x.SessionKeyCipher).HasMaxLength(UserAccount.SecretCipherMaxLength);
         b.HasIndex(x => x.WeChatOpenId).IsUnique();
+        b.HasIndex(x => x.PhoneHash).IsUnique();
         b.HasIndex(x => x.Username).IsUnique();
         b.HasIndex(x => new { x.CommunityId, x.Role });
         b.HasOne<Town>().WithMany().HasForeignKey(x => x.TownId).OnDelete(DeleteBehavior.Restrict);

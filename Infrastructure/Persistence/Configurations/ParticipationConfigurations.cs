@@ -20,6 +20,8 @@ internal sealed class UploadConfiguration : IEntityTypeConfiguration<Upload>
         b.Ignore(x => x.ContentType);
         b.HasIndex(x => new { x.OwnerId, x.CreatedAt });
         b.HasIndex(x => x.Moderation);
+        b.Property(x => x.MediaCheckTraceId).HasMaxLength(Upload.TraceIdMaxLength);
+        b.HasIndex(x => x.MediaCheckTraceId);
         b.HasOne<UserAccount>().WithMany().HasForeignKey(x => x.OwnerId).OnDelete(DeleteBehavior.Restrict);
     }
 }

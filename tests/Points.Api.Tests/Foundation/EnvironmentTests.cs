@@ -11,6 +11,12 @@ public sealed class ProductionFactory : PointsApiFactory
     {
         EnvironmentName = "Production";
         Settings["RateLimiting:LoginPermitsPerMinute"] = "3";
+
+        // WeChat is mandatory outside Development; nothing here calls it, so an unused loopback address will do.
+        foreach (var (key, value) in StartupCheckTests.ProductionWeChat)
+        {
+            Settings[key] = value;
+        }
     }
 }
 
@@ -62,6 +68,15 @@ public sealed class StartupCheckTests
         public Microsoft.Extensions.FileProviders.IFileProvider ContentRootFileProvider { get; set; } = null!;
     }
 
+    /// <summary>The WeChat settings and data-protection key production needs.</summary>
+    public static readonly (string Key, string Value)[] ProductionWeChat =
+    [
+        ("WeChat:BaseUrl", "http://127.0.0.1:9"),
+        ("WeChat:AppId", "wx0000production00"),
+        ("WeChat:AppSecret", "production-secret-not-used"),
+        ("Points:DataProtectionKey", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="),
+    ];
+
     private static IConfiguration Config(params (string Key, string Value)[] pairs) =>
         new ConfigurationBuilder().AddInMemoryCollection(pairs.Select(p => new KeyValuePair<string, string?>(p.Key, p.Value))).Build();
 
@@ -87,13 +102,48 @@ public sealed class StartupCheckTests
     [Fact]
     public void Production_EmbeddedAllowedExplicitly_Starts()
     {
-        Assert.Null(StartupChecks.Problem(Config(("Points:AllowEmbedded", "true")), new Env("Production")));
+        Assert.Null(StartupChecks.Problem(Config([("Points:AllowEmbedded", "true"), .. ProductionWeChat]), new Env("Production")));
+    }
+
+    [Fact]
+    public void Production_WithoutWeChat_RefusesEvenWhenEmbeddedAllowed()
+    {
+        var problem = StartupChecks.Problem(Config(("Points:AllowEmbedded", "true")), new Env("Production"));
+
+        Assert.NotNull(problem);
+        Assert.Contains("WeChat:AppId is not configured", problem);
+        Assert.Contains("WeChat:AppSecret is not configured", problem);
+        Assert.Contains("WeChat:BaseUrl is not configured", problem);
+    }
+
+    [Fact]
+    public void Production_WithoutDataProtectionKey_Refuses()
+    {
+        var problem = StartupChecks.Problem(Config([("Points:AllowEmbedded", "true"), .. ProductionWeChat.Where(p => p.Key != "Points:DataProtectionKey")]), new Env("Production"));
+
+        Assert.NotNull(problem);
+        Assert.Contains("Points:DataProtectionKey", problem);
+    }
+
+    [Fact]
+    public void Production_PushTokenWithoutAesKey_Refuses()
+    {
+        var problem = StartupChecks.Problem(Config([("Points:AllowEmbedded", "true"), ("WeChat:PushToken", "AAAAA"), .. ProductionWeChat]), new Env("Production"));
+
+        Assert.NotNull(problem);
+        Assert.Contains("WeChat:EncodingAesKey", problem);
+    }
+
+    [Fact]
+    public void Development_WithoutWeChat_Starts()
+    {
+        Assert.Null(StartupChecks.WeChatProblem(Config(), new Env("Development")));
     }
 
     [Fact]
     public void Production_PostgresAndRedis_Starts()
     {
-        Assert.Null(StartupChecks.Problem(Config(("Database:Provider", "Postgres"), ("ConnectionStrings:Points", "Host=x"), ("Redis:Configuration", "localhost:6379")), new Env("Production")));
+        Assert.Null(StartupChecks.Problem(Config([("Database:Provider", "Postgres"), ("ConnectionStrings:Points", "Host=x"), ("Redis:Configuration", "localhost:6379"), .. ProductionWeChat]), new Env("Production")));
     }
 
     [Fact]
