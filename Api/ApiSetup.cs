@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using Points.Api.Activities;
 using Points.Api.Auth;
+using Points.Api.Credit;
 using Points.Api.Http;
 using Points.Api.Ledger;
 using Points.Api.Market;
@@ -15,6 +16,7 @@ using Points.Api.Regions;
 using Points.Api.WeChat;
 using Points.Infrastructure.Identity;
 using Points.Infrastructure;
+using Points.Infrastructure.Credit;
 using Points.Infrastructure.Activities;
 using Points.Infrastructure.Jobs;
 using Points.Infrastructure.Participation;
@@ -96,6 +98,7 @@ public static class ApiSetup
     public static IServiceCollection AddPointsApi(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         services.AddPointsInfrastructure(configuration, environment);
+        services.AddCredit();
         services.AddParticipation(configuration);
         services.AddScheduledJob<Participation.AwardBackfillJob>();
         var choice = InfrastructureChoice.From(configuration);
@@ -197,6 +200,7 @@ public static class ApiSetup
         app.MapMerchant();
         app.MapMarket();
         app.MapSummaries();
+        app.MapCredit();
         app.MapActivities();
         app.MapPhone();
         app.MapWeChatPush();
