@@ -67,7 +67,7 @@ public static class Problems
         422 => ("request.unprocessable", "无法处理该请求"),
         429 => ("request.rate_limited", "操作过于频繁，请稍后再试"),
         431 => ("request.headers_too_large", "请求头过大"),
-        503 => ("service.unavailable", "服务暂时不可用，请稍后再试"),
+        503 => ("service.busy", "系统繁忙，请稍后再试"),
         _ when status >= 500 => ("server.error", "服务器开小差了，请稍后再试"),
         _ => ("request.failed", "请求失败"),
     };
@@ -99,8 +99,14 @@ public static class Problems
             BadHttpRequestException bad => bad.StatusCode,
             System.Text.Json.JsonException => 400,
             OperationCanceledException when context.RequestAborted.IsCancellationRequested => 499,
+            { } error when Points.Infrastructure.Persistence.DatabaseSetup.IsTransient(error) => 503,
             _ => 500,
         };
+        if (status == 503)
+        {
+            context.Response.Headers.RetryAfter = "1";
+        }
+
         context.Response.StatusCode = status == 499 ? 400 : status;
         var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
         await problems.WriteAsync(new ProblemDetailsContext

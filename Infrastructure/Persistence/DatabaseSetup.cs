@@ -47,6 +47,21 @@ public static class DatabaseSetup
         _ => false,
     };
 
+    /// <summary>
+    /// Failures of an overloaded or briefly unreachable database or Redis (pool exhausted, timeouts,
+    /// SQLite busy, serialization conflicts): the request may succeed if retried, so callers get 503.
+    /// </summary>
+    public static bool IsTransient(Exception ex) => ex switch
+    {
+        NpgsqlException npg when npg.IsTransient => true,
+        PostgresException pg when pg.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.TooManyConnections => true,
+        SqliteException sqlite when sqlite.SqliteErrorCode is 5 or 6 => true,
+        StackExchange.Redis.RedisException => true,
+        TimeoutException => true,
+        DbUpdateException or InvalidOperationException when ex.InnerException is not null => IsTransient(ex.InnerException),
+        _ => false,
+    };
+
     public static bool IsUniqueViolation(Exception ex) => ex switch
     {
         DbUpdateException due => IsUniqueViolation(due),

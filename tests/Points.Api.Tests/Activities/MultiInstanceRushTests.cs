@@ -185,8 +185,8 @@ public sealed class MultiInstanceRushTests : IAsyncLifetime
         {
             var port = FreePort();
             var process = Process.Start(Dotnet([dll, "--urls", $"http://127.0.0.1:{port}"], ApiEnvironment()))!;
-            process.OutputDataReceived += (_, _) => { };
-            process.ErrorDataReceived += (_, _) => { };
+            process.OutputDataReceived += (_, e) => KeepErrors(e.Data);
+            process.ErrorDataReceived += (_, e) => KeepErrors(e.Data);
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
             _apis.Add(process);
@@ -350,6 +350,17 @@ public sealed class MultiInstanceRushTests : IAsyncLifetime
     /// resident's retry may hear "duplicate" while their first attempt is then refused "full" by the
     /// database guard. They are told no place either way; nobody is oversold or loses a place.
     /// </summary>
+    private static readonly ConcurrentQueue<string> ApiErrors = new();
+
+    /// <summary>Keeps the API processes' error log lines so a failed assertion can show why.</summary>
+    private static void KeepErrors(string? line)
+    {
+        if (line is not null && (line.Contains("\"LogLevel\":\"Error\"", StringComparison.Ordinal) || line.Contains("\"LogLevel\":\"Critical\"", StringComparison.Ordinal)) && ApiErrors.Count < 20)
+        {
+            ApiErrors.Enqueue(line.Length > 3000 ? line[..3000] : line);
+        }
+    }
+
     private static void AssertAnswers(List<Attempt> attempts, HashSet<Guid> members, bool restarted = false)
     {
         Assert.Equal(5000, attempts.Count);
@@ -359,7 +370,7 @@ public sealed class MultiInstanceRushTests : IAsyncLifetime
         Assert.True(members.SetEquals(admitted), "every admitted sign-up is in the database and nothing else is");
         foreach (var other in attempts.Where(a => a.Status != HttpStatusCode.Created))
         {
-            Assert.True(other.Status == HttpStatusCode.Conflict, $"{(int)other.Status} {other.Code}");
+            Assert.True(other.Status == HttpStatusCode.Conflict, $"{(int)other.Status} {other.Code}; API errors: {string.Join(Environment.NewLine, ApiErrors)}");
             var refusedInFlight = restarted && attempts.Any(a => a.Resident == other.Resident && a.Code == "activity.full");
             Assert.True(other.Code == "activity.full" || (other.Code == "signup.duplicate" && (members.Contains(other.Resident) || refusedInFlight)), other.Code);
         }
