@@ -194,7 +194,6 @@ public static class ApiSetup
         app.MapActivities();
         app.MapPhone();
         app.MapWeChatPush();
-        app.MapCheckInMiniProgramCode();
         app.MapParticipation();
         return app;
     }
