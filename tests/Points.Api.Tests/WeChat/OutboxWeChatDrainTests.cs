@@ -212,4 +212,30 @@ public sealed class OutboxWeChatDrainTests(OutboxWeChatFactory factory) : IClass
             Assert.Null(row.ClaimToken);
         });
     }
+
+    [Fact]
+    public async Task NegativeRecordAndAppealDecision_Drain_SendOneSubscribeMessageEach_WithTheirTemplates()
+    {
+        var staff = await factory.StaffAsync("staff-dongshan");
+        var created = await staff.PostAsJsonAsync($"/api/residents/{PointsApiFactory.DemoResidentId(21)}/negative-records", new
+        {
+            kind = "Violation", description = "违规焚烧秸秆", severity = 1, occurredAt = factory.Clock.GetUtcNow().AddDays(-1),
+        });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.OK, (await (await factory.ResidentAsync(21)).PostAsJsonAsync($"/api/negative-records/{id}/appeal", new { text = "已整改" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await staff.PostAsJsonAsync($"/api/negative-records/{id}/appeal-decision", new { uphold = true, note = "证据属实" })).StatusCode);
+
+        await DrainAsync();
+
+        var sent = factory.WeChat.Requests.Where(r => r.Path == FakeWeChatPaths.SubscribeSend && r.BodyValue("touser") == OpenIdOf(21)).ToList();
+        Assert.Equal(["tmpl-NegativeRecord", "tmpl-ReviewResult"], sent.Select(r => r.BodyValue("template_id")).Order(StringComparer.Ordinal).ToList());
+        var record = JsonDocument.Parse(sent.Single(r => r.BodyValue("template_id") == "tmpl-NegativeRecord").Body).RootElement.GetProperty("data");
+        Assert.Equal("违规行为记录", record.GetProperty("thing1").GetProperty("value").GetString());
+        Assert.DoesNotContain("秸秆", sent.Single(r => r.BodyValue("template_id") == "tmpl-NegativeRecord").Body, StringComparison.Ordinal);
+        var appeal = JsonDocument.Parse(sent.Single(r => r.BodyValue("template_id") == "tmpl-ReviewResult").Body).RootElement.GetProperty("data");
+        Assert.Equal("维持原记录", appeal.GetProperty("phrase2").GetProperty("value").GetString());
+        var statuses = await factory.WithDbAsync(db => db.Notifications.Where(n => n.RecipientId == PointsApiFactory.DemoResidentId(21)).Select(n => n.Status).ToListAsync());
+        Assert.Equal([NotificationStatus.Sent, NotificationStatus.Sent], statuses);
+    }
 }
