@@ -437,6 +437,13 @@ public static class DeclarationEndpoints
             db.ChangeTracker.Clear();
             return false;
         }
+        catch (DbUpdateException ex) when (DatabaseSetup.IsUniqueViolation(ex))
+        {
+            // A concurrent review of the same version queued the same notification first (dedupe key
+            // declaration-review:{id}:{version}): the same conflict, seen on the outbox row.
+            db.ChangeTracker.Clear();
+            return false;
+        }
     }
 
     private static async Task<DeclarationResponse> ToResponseAsync(PointsDbContext db, Declaration d, Guid viewerId, CancellationToken ct) =>

@@ -231,6 +231,11 @@ public static class NegativeRecordEndpoints
         {
             return Problems.From(NegativeRecordErrors.Conflict);
         }
+        catch (DbUpdateException ex) when (DatabaseSetup.IsUniqueViolation(ex))
+        {
+            // A concurrent decision queued the same notification (its dedupe key) first.
+            return Problems.From(NegativeRecordErrors.Conflict);
+        }
 
         return TypedResults.Ok(await ToResponseAsync(db, record, actorId, now, ct));
     }

@@ -162,6 +162,8 @@ public sealed class DeclarationReviewTests(PointsApiFactory factory) : IClassFix
         var decisions = await factory.WithDbAsync(db => db.ParticipationEvents.CountAsync(e => e.SubjectId == id && e.Action != DeclarationAction.Submitted));
         Assert.Equal(1, decisions);
         Assert.Equal(row.Status == DeclarationStatus.Approved ? before + 10 : before, await WalletAsync(19));
+        var notification = Assert.Single(await factory.WithDbAsync(db => db.Notifications.Where(n => n.RecipientId == PointsApiFactory.DemoResidentId(19)).ToListAsync()));
+        Assert.Equal(row.Status == DeclarationStatus.Approved ? "Approved" : "Rejected", JsonDocument.Parse(notification.PayloadJson).RootElement.GetProperty("decision").GetString());
     }
 
     [Fact]
