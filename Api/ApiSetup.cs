@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using Points.Api.Activities;
 using Points.Api.Auth;
+using Points.Api.Credit;
 using Points.Api.Http;
 using Points.Api.Me;
 using Points.Api.Operations;
@@ -13,6 +14,7 @@ using Points.Api.Regions;
 using Points.Api.WeChat;
 using Points.Infrastructure.Identity;
 using Points.Infrastructure;
+using Points.Infrastructure.Credit;
 using Points.Infrastructure.Activities;
 using Points.Infrastructure.Jobs;
 using Points.Infrastructure.Participation;
@@ -94,6 +96,7 @@ public static class ApiSetup
     public static IServiceCollection AddPointsApi(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         services.AddPointsInfrastructure(configuration, environment);
+        services.AddCredit();
         services.AddParticipation(configuration);
         services.AddScheduledJob<Participation.AwardBackfillJob>();
         var choice = InfrastructureChoice.From(configuration);
@@ -191,6 +194,7 @@ public static class ApiSetup
         app.MapAuth(app.Environment);
         app.MapMe();
         app.MapRegions();
+        app.MapCredit();
         app.MapActivities();
         app.MapPhone();
         app.MapWeChatPush();

@@ -7,6 +7,7 @@ using Points.Api.Http;
 using Points.Domain.Identity;
 using Points.Domain.Participation;
 using Points.Infrastructure.Participation;
+using Points.Infrastructure.Credit;
 using Points.Infrastructure.Persistence;
 
 namespace Points.Api.Participation;
@@ -69,7 +70,7 @@ public static class NegativeRecordEndpoints
 
     public static async Task<Results<Created<NegativeRecordResponse>, ProblemHttpResult, ValidationProblem>> CreateNegativeRecordAsync(
         Guid residentId, CreateNegativeRecordRequest request, ClaimsPrincipal principal, PointsDbContext db, TimeProvider clock,
-        IOptions<ParticipationOptions> options, IResidentNotifier notifier, CancellationToken ct)
+        IOptions<ParticipationOptions> options, IResidentNotifier notifier, CreditProfileService credit, CancellationToken ct)
     {
         var me = principal.Me();
         var resident = await ParticipationEndpoints.UserAsync(db, residentId, ct);
@@ -110,6 +111,7 @@ public static class NegativeRecordEndpoints
         db.ParticipationEvents.Add(ParticipationEndpoints.Event(TimelineSubject.NegativeRecord, record.Id, "Recorded", me.Id, null, null, now));
         notifier.NegativeRecordAdded(record, now);
         await db.SaveChangesAsync(ct);
+        await credit.RescoreAsync(residentId, ct);
         return TypedResults.Created($"/api/negative-records/{record.Id}", await ToResponseAsync(db, record, me.Id, now, ct));
     }
 
@@ -168,8 +170,8 @@ public static class NegativeRecordEndpoints
         ResidentActAsync(id, principal, db, clock, "Appealed", request.Text, (r, now) => r.Appeal(request.Text!, now), ct);
 
     public static Task<Results<Ok<NegativeRecordResponse>, ProblemHttpResult, ValidationProblem>> DecideAppealAsync(
-        Guid id, AppealDecisionRequest request, ClaimsPrincipal principal, PointsDbContext db, TimeProvider clock, IResidentNotifier notifier, CancellationToken ct) =>
-        StaffActAsync(id, principal, db, clock, request.Uphold ? "AppealRejected" : "AppealAccepted", request.Note, (r, now) =>
+        Guid id, AppealDecisionRequest request, ClaimsPrincipal principal, PointsDbContext db, TimeProvider clock, CreditProfileService credit, IResidentNotifier notifier, CancellationToken ct) =>
+        StaffActAsync(id, principal, db, clock, credit, request.Uphold ? "AppealRejected" : "AppealAccepted", request.Note, (r, now) =>
         {
             var decided = r.DecideAppeal(request.Uphold, request.Note, now);
             if (decided.IsSuccess)
@@ -181,8 +183,8 @@ public static class NegativeRecordEndpoints
         }, ct);
 
     public static Task<Results<Ok<NegativeRecordResponse>, ProblemHttpResult, ValidationProblem>> RevokeNegativeRecordAsync(
-        Guid id, RevokeNegativeRecordRequest request, ClaimsPrincipal principal, PointsDbContext db, TimeProvider clock, CancellationToken ct) =>
-        StaffActAsync(id, principal, db, clock, "Revoked", request.Note, (r, now) => r.Revoke(request.Note, now), ct);
+        Guid id, RevokeNegativeRecordRequest request, ClaimsPrincipal principal, PointsDbContext db, TimeProvider clock, CreditProfileService credit, CancellationToken ct) =>
+        StaffActAsync(id, principal, db, clock, credit, "Revoked", request.Note, (r, now) => r.Revoke(request.Note, now), ct);
 
     private static async Task<Results<Ok<NegativeRecordResponse>, ProblemHttpResult, ValidationProblem>> ResidentActAsync(
         Guid id, ClaimsPrincipal principal, PointsDbContext db, TimeProvider clock, string action, string? note,
@@ -194,7 +196,7 @@ public static class NegativeRecordEndpoints
     }
 
     private static async Task<Results<Ok<NegativeRecordResponse>, ProblemHttpResult, ValidationProblem>> StaffActAsync(
-        Guid id, ClaimsPrincipal principal, PointsDbContext db, TimeProvider clock, string action, string? note,
+        Guid id, ClaimsPrincipal principal, PointsDbContext db, TimeProvider clock, CreditProfileService credit, string action, string? note,
         Func<NegativeRecord, DateTimeOffset, Domain.Common.Result<NegativeRecord>> act, CancellationToken ct)
     {
         var me = principal.Me();
@@ -209,7 +211,14 @@ public static class NegativeRecordEndpoints
             return Problems.From(NegativeRecordErrors.OutOfScope);
         }
 
-        return await ApplyAsync(db, record, me.Id, clock.GetUtcNow(), action, note, act, ct);
+        var applied = await ApplyAsync(db, record, me.Id, clock.GetUtcNow(), action, note, act, ct);
+        if (applied.Result is Ok<NegativeRecordResponse>)
+        {
+            // A revoked record stops weighing on the credit profile at once, not at the nightly re-score.
+            await credit.RescoreAsync(record.ResidentId, ct);
+        }
+
+        return applied;
     }
 
     private static async Task<Results<Ok<NegativeRecordResponse>, ProblemHttpResult, ValidationProblem>> ApplyAsync(

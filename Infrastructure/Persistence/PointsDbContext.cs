@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Points.Domain.Credit;
 using Points.Domain.Activities;
 using Points.Domain.Identity;
 using Points.Domain.Jobs;
@@ -39,6 +40,17 @@ public sealed class PointsDbContext(DbContextOptions<PointsDbContext> options) :
 
     public DbSet<JournalEntry> JournalEntries => Set<JournalEntry>();
 
+    public DbSet<CreditModel> CreditModels => Set<CreditModel>();
+
+    public DbSet<CreditProfile> CreditProfiles => Set<CreditProfile>();
+
+    public DbSet<CreditConsent> CreditConsents => Set<CreditConsent>();
+
+    public DbSet<CreditQuery> CreditQueries => Set<CreditQuery>();
+
+    public DbSet<LoanOutcome> LoanOutcomes => Set<LoanOutcome>();
+
+    public DbSet<CreditAppeal> CreditAppeals => Set<CreditAppeal>();
     public DbSet<Activity> Activities => Set<Activity>();
 
     public DbSet<SignUp> SignUps => Set<SignUp>();

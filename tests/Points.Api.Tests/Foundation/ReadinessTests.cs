@@ -11,13 +11,23 @@ public sealed class RedisDownFactory : PointsApiFactory
     }
 }
 
+/// <summary>
+/// Starts normally (the API refuses to start without its database: the credit model loads at
+/// startup), then the test takes the database away: connections refused, sessions terminated.
+/// </summary>
 public sealed class DatabaseDownFactory : PointsApiFactory
 {
-    public DatabaseDownFactory()
+    public async Task SetDatabaseReachableAsync(bool reachable)
     {
-        Settings["ConnectionStrings:Points"] = "Host=127.0.0.1;Port=1;Username=postgres;Database=nothing;Timeout=1";
-        Settings["Points:MigrateOnStartup"] = "false";
-        Settings["Points:SeedDemo"] = "false";
+        var name = new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString).Database;
+        await using var admin = new Npgsql.NpgsqlConnection(TestServers.PostgresBase);
+        await admin.OpenAsync();
+        await using var command = admin.CreateCommand();
+        command.CommandText = reachable
+            ? $"ALTER DATABASE \"{name}\" WITH ALLOW_CONNECTIONS true"
+            : $"ALTER DATABASE \"{name}\" WITH ALLOW_CONNECTIONS false; SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'";
+        await command.ExecuteNonQueryAsync();
+        Npgsql.NpgsqlConnection.ClearAllPools();
     }
 }
 
@@ -40,7 +50,18 @@ public sealed class DatabaseDownTests(DatabaseDownFactory factory) : IClassFixtu
     [Fact]
     public async Task Readyz_DatabaseUnreachable_Returns503NamingDatabase()
     {
-        var response = await factory.CreateClient().GetAsync("/readyz");
+        var client = factory.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/readyz")).StatusCode);
+        await factory.SetDatabaseReachableAsync(false);
+        HttpResponseMessage response;
+        try
+        {
+            response = await client.GetAsync("/readyz");
+        }
+        finally
+        {
+            await factory.SetDatabaseReachableAsync(true);
+        }
 
         var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.ServiceUnavailable, "service.not_ready");
         Assert.Equal("unreachable", problem.GetProperty("checks").GetProperty("database").GetString());
@@ -50,6 +71,15 @@ public sealed class DatabaseDownTests(DatabaseDownFactory factory) : IClassFixtu
     [Fact]
     public async Task Healthz_DatabaseUnreachable_StillUp()
     {
-        Assert.Equal(HttpStatusCode.OK, (await factory.CreateClient().GetAsync("/healthz")).StatusCode);
+        var client = factory.CreateClient();
+        await factory.SetDatabaseReachableAsync(false);
+        try
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
+        }
+        finally
+        {
+            await factory.SetDatabaseReachableAsync(true);
+        }
     }
 }

@@ -1,0 +1,273 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using NpgsqlTypes;
+using Points.Infrastructure;
+using Points.Infrastructure.Credit;
+using Points.Infrastructure.Persistence;
+using Points.Infrastructure.Seeding;
+
+// Credit benchmarks (not part of the test command; see bench/run-credit.sh):
+//   load    --pg CONN --residents N   bulk-insert N synthetic residents with wallets and earnings (COPY)
+//   rescore --pg CONN                 time the nightly re-score of every resident
+//   bank    --pg CONN --url URL [--connections 64] [--seconds 20] [--tokens 10000]
+//                                     bank query latency against the running API
+var options = ParseArgs(args);
+var verb = args.Length > 0 ? args[0] : "help";
+var pg = options.GetValueOrDefault("pg") ?? Environment.GetEnvironmentVariable("POINTS_TEST_PG") ?? throw new InvalidOperationException("--pg is required");
+
+return verb switch
+{
+    "load" => await LoadAsync(pg, int.Parse(options.GetValueOrDefault("residents") ?? "1000000", CultureInfo.InvariantCulture)),
+    "rescore" => await RescoreAsync(pg),
+    "bank" => await BankAsync(pg, options["url"], int.Parse(options.GetValueOrDefault("connections") ?? "64", CultureInfo.InvariantCulture),
+        int.Parse(options.GetValueOrDefault("seconds") ?? "20", CultureInfo.InvariantCulture), int.Parse(options.GetValueOrDefault("tokens") ?? "10000", CultureInfo.InvariantCulture)),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: load|rescore|bank --pg CONN [--residents N] [--url URL --connections 64 --seconds 20 --tokens 10000]");
+    return 2;
+}
+
+static Dictionary<string, string> ParseArgs(string[] args)
+{
+    var d = new Dictionary<string, string>(StringComparer.Ordinal);
+    for (var i = 1; i + 1 < args.Length; i += 2)
+    {
+        d[args[i].TrimStart('-')] = args[i + 1];
+    }
+
+    return d;
+}
+
+static ServiceProvider Services(string pg)
+{
+    var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+    {
+        ["Database:Provider"] = "Postgres",
+        ["ConnectionStrings:Points"] = pg,
+        ["Points:DataDir"] = Path.Combine(Path.GetTempPath(), "points-bench-credit"),
+    }).Build();
+    var services = new ServiceCollection();
+    services.AddLogging(b => b.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
+    services.AddSingleton<IConfiguration>(config);
+    services.AddPointsInfrastructure(config, new BenchEnvironment());
+    services.AddCredit();
+    return services.BuildServiceProvider();
+}
+
+static async Task<int> LoadAsync(string pg, int residents)
+{
+    await using var sp = Services(pg);
+    await DependencyInjection.MigrateAsync(sp, CancellationToken.None);
+    await DemoSeeder.SeedIfEmptyAsync(sp, CancellationToken.None);
+    var town = DemoSeeder.StableId("town");
+    var communities = new[] { DemoSeeder.StableId("community:dongshan"), DemoSeeder.StableId("community:xihu") };
+    await using var connection = new NpgsqlConnection(pg);
+    await connection.OpenAsync();
+    Guid issuance;
+    await using (var cmd = new NpgsqlCommand("SELECT id FROM ledger_accounts WHERE kind = 'TownIssuance' AND owner_id = @t", connection))
+    {
+        cmd.Parameters.AddWithValue("t", town);
+        issuance = (Guid)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    var now = DateTimeOffset.UtcNow;
+    var rng = new Random(20261123);
+    var ids = new Guid[residents];
+    var wallets = new Guid[residents];
+    for (var i = 0; i < residents; i++)
+    {
+        ids[i] = Guid.CreateVersion7();
+        wallets[i] = Guid.CreateVersion7();
+    }
+
+    var watch = Stopwatch.StartNew();
+    await using (var w = await connection.BeginBinaryImportAsync("COPY users (id, role, display_name, town_id, community_id, we_chat_open_id, failed_login_count, created_at, honor_roll_opt_out, is_active) FROM STDIN (FORMAT BINARY)"))
+    {
+        for (var i = 0; i < residents; i++)
+        {
+            await w.StartRowAsync();
+            await w.WriteAsync(ids[i], NpgsqlDbType.Uuid);
+            await w.WriteAsync("Resident", NpgsqlDbType.Varchar);
+            await w.WriteAsync("居民" + i.ToString(CultureInfo.InvariantCulture), NpgsqlDbType.Varchar);
+            await w.WriteAsync(town, NpgsqlDbType.Uuid);
+            await w.WriteAsync(communities[i % 2], NpgsqlDbType.Uuid);
+            await w.WriteAsync("bench-" + ids[i].ToString("N"), NpgsqlDbType.Varchar);
+            await w.WriteAsync(0, NpgsqlDbType.Integer);
+            await w.WriteAsync(now.AddDays(-30 - rng.Next(2400)), NpgsqlDbType.TimestampTz);
+            await w.WriteAsync(false, NpgsqlDbType.Boolean);
+            await w.WriteAsync(true, NpgsqlDbType.Boolean);
+        }
+
+        await w.CompleteAsync();
+    }
+
+    Console.WriteLine($"users: {residents:N0} in {watch.Elapsed.TotalSeconds:F1} s");
+    watch.Restart();
+    await using (var w = await connection.BeginBinaryImportAsync("COPY ledger_accounts (id, kind, owner_id, town_id, balance, created_at) FROM STDIN (FORMAT BINARY)"))
+    {
+        for (var i = 0; i < residents; i++)
+        {
+            await w.StartRowAsync();
+            await w.WriteAsync(wallets[i], NpgsqlDbType.Uuid);
+            await w.WriteAsync("ResidentWallet", NpgsqlDbType.Varchar);
+            await w.WriteAsync(ids[i], NpgsqlDbType.Uuid);
+            await w.WriteAsync(town, NpgsqlDbType.Uuid);
+            await w.WriteAsync(0L, NpgsqlDbType.Bigint);
+            await w.WriteAsync(now, NpgsqlDbType.TimestampTz);
+        }
+
+        await w.CompleteAsync();
+    }
+
+    Console.WriteLine($"wallets: {residents:N0} in {watch.Elapsed.TotalSeconds:F1} s");
+    watch.Restart();
+    var reasons = new[] { "ActivityAttendance", "Declaration", "HazardReport", "Learning", "Adjustment" };
+    long entries = 0;
+    await using (var w = await connection.BeginBinaryImportAsync("COPY journal_entries (id, town_id, debit_account_id, credit_account_id, points, reason, idempotency_key, fingerprint, occurred_at) FROM STDIN (FORMAT BINARY)"))
+    {
+        for (var i = 0; i < residents; i++)
+        {
+            var count = rng.Next(4);
+            for (var k = 0; k < count; k++)
+            {
+                var id = Guid.CreateVersion7();
+                await w.StartRowAsync();
+                await w.WriteAsync(id, NpgsqlDbType.Uuid);
+                await w.WriteAsync(town, NpgsqlDbType.Uuid);
+                await w.WriteAsync(issuance, NpgsqlDbType.Uuid);
+                await w.WriteAsync(wallets[i], NpgsqlDbType.Uuid);
+                await w.WriteAsync((long)(5 + rng.Next(50)), NpgsqlDbType.Bigint);
+                await w.WriteAsync(reasons[rng.Next(reasons.Length)], NpgsqlDbType.Varchar);
+                await w.WriteAsync("bench:" + id.ToString("N"), NpgsqlDbType.Varchar);
+                await w.WriteAsync("bench", NpgsqlDbType.Varchar);
+                await w.WriteAsync(now.AddDays(-rng.Next(500)), NpgsqlDbType.TimestampTz);
+                entries++;
+            }
+        }
+
+        await w.CompleteAsync();
+    }
+
+    Console.WriteLine($"journal entries: {entries:N0} in {watch.Elapsed.TotalSeconds:F1} s");
+    await using (var analyze = new NpgsqlCommand("ANALYZE", connection))
+    {
+        await analyze.ExecuteNonQueryAsync();
+    }
+
+    return 0;
+}
+
+static async Task<int> RescoreAsync(string pg)
+{
+    await using var sp = Services(pg);
+    await using var scope = sp.CreateAsyncScope();
+    var service = scope.ServiceProvider.GetRequiredService<CreditProfileService>();
+    var watch = Stopwatch.StartNew();
+    var summary = await service.RescoreAllAsync(DateTimeOffset.UtcNow, CancellationToken.None);
+    watch.Stop();
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"rescore: {summary.Residents:N0} residents with {summary.ModelVersion} in {watch.Elapsed.TotalSeconds:F1} s (extract {summary.Extract.TotalSeconds:F1} s, score {summary.Score.TotalSeconds:F1} s, write {summary.Write.TotalSeconds:F1} s)"));
+    return 0;
+}
+
+static async Task<int> BankAsync(string pg, string url, int connections, int seconds, int tokenCount)
+{
+    // Consents for the demo bank over the first residents, tokens known to the benchmark.
+    var bank = DemoSeeder.StableId("bank");
+    var tokens = new string[tokenCount];
+    await using (var connection = new NpgsqlConnection(pg))
+    {
+        await connection.OpenAsync();
+        var residents = new List<Guid>();
+        await using (var cmd = new NpgsqlCommand("SELECT id FROM users WHERE role = 'Resident' ORDER BY id LIMIT @n", connection))
+        {
+            cmd.Parameters.AddWithValue("n", tokenCount);
+            await using var reader = await cmd.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                residents.Add(reader.GetGuid(0));
+            }
+        }
+
+        var run = Guid.NewGuid().ToString("N")[..8];
+        await using var w = await connection.BeginBinaryImportAsync("COPY credit_consents (id, resident_id, bank_id, purpose, token_hash, created_at, expires_at) FROM STDIN (FORMAT BINARY)");
+        for (var i = 0; i < tokenCount; i++)
+        {
+            tokens[i] = $"bench-{run}-{i}";
+            await w.StartRowAsync();
+            await w.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid);
+            await w.WriteAsync(residents[i % residents.Count], NpgsqlDbType.Uuid);
+            await w.WriteAsync(bank, NpgsqlDbType.Uuid);
+            await w.WriteAsync("bench", NpgsqlDbType.Varchar);
+            await w.WriteAsync(CreditConsentService.Hash(tokens[i]), NpgsqlDbType.Varchar);
+            await w.WriteAsync(DateTimeOffset.UtcNow, NpgsqlDbType.TimestampTz);
+            await w.WriteAsync(DateTimeOffset.UtcNow.AddDays(30), NpgsqlDbType.TimestampTz);
+        }
+
+        await w.CompleteAsync();
+    }
+
+    using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections }) { BaseAddress = new Uri(url) };
+    var login = await http.PostAsJsonAsync("/api/auth/token", new { clientId = DemoSeeder.DemoBankClientId, clientSecret = DemoSeeder.DemoBankSecret });
+    login.EnsureSuccessStatusCode();
+    var access = (await login.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("accessToken").GetString();
+    http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", access);
+
+    // Warm-up, then measure.
+    for (var i = 0; i < 200; i++)
+    {
+        (await http.GetAsync($"/api/bank/credit/{tokens[i % tokens.Length]}")).EnsureSuccessStatusCode();
+    }
+
+    var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
+    var errors = 0;
+    var deadline = Stopwatch.StartNew();
+    var workers = Enumerable.Range(0, connections).Select(async wkr =>
+    {
+        var rnd = new Random(wkr);
+        var local = new List<double>();
+        while (deadline.Elapsed.TotalSeconds < seconds)
+        {
+            var t = Stopwatch.GetTimestamp();
+            using var response = await http.GetAsync($"/api/bank/credit/{tokens[rnd.Next(tokens.Length)]}");
+            local.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+            if (!response.IsSuccessStatusCode)
+            {
+                Interlocked.Increment(ref errors);
+            }
+        }
+
+        foreach (var l in local)
+        {
+            latencies.Add(l);
+        }
+    }).ToArray();
+    await Task.WhenAll(workers);
+    var sorted = latencies.Order().ToArray();
+    double P(double q) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"bank query: {sorted.Length:N0} requests in {seconds} s at {connections} connections = {sorted.Length / (double)seconds:F0} req/s; p50 {P(0.50):F1} ms, p90 {P(0.90):F1} ms, p99 {P(0.99):F1} ms, max {sorted[^1]:F1} ms; errors {errors}"));
+    return 0;
+}
+
+internal sealed class BenchEnvironment : IHostEnvironment
+{
+    public string EnvironmentName { get; set; } = "Production";
+
+    public string ApplicationName { get; set; } = "Points.Bench.Credit";
+
+    public string ContentRootPath { get; set; } = AppContext.BaseDirectory;
+
+    public Microsoft.Extensions.FileProviders.IFileProvider ContentRootFileProvider { get; set; } = new Microsoft.Extensions.FileProviders.NullFileProvider();
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Credit benchmarks (not part of the test command): nightly re-score of N residents on PostgreSQL, then
+# bank query latency at 64 connections against the API running in Production (PostgreSQL + Redis).
+#   bench/run-credit.sh [residents]     default 1000000
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+N=${1:-1000000}
+LOG=$(mktemp /tmp/credit-bench.XXXXXX)
+scripts/test.sh --servers-only > "$LOG" 2>&1 &
+SERVERS=$!
+API=""
+cleanup() { [ -n "$API" ] && kill "$API" 2>/dev/null || true; kill "$SERVERS" 2>/dev/null || true; wait 2>/dev/null || true; rm -f "$LOG"; }
+trap cleanup EXIT
+for _ in $(seq 120); do grep -q "servers up" "$LOG" && break; sleep 1; done
+eval "$(grep '^export' "$LOG")"
+DB="credit_bench_$$"
+psql "postgresql://postgres@${POINTS_TEST_PG#*Host=}" -c "select 1" >/dev/null 2>&1 || true
+PG_PORT=$(echo "$POINTS_TEST_PG" | sed -E 's/.*Port=([0-9]+).*/\1/')
+psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -c "CREATE DATABASE $DB" >/dev/null
+CONN="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=$DB;Pooling=true;Maximum Pool Size=100"
+
+dotnet build bench/Points.Bench.Credit -c Release -nologo -v q
+dotnet build Api -c Release -nologo -v q
+BENCH="dotnet artifacts/bin/Points.Bench.Credit/release/Points.Bench.Credit.dll"
+$BENCH load --pg "$CONN" --residents "$N"
+$BENCH rescore --pg "$CONN"
+
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="http://127.0.0.1:$PORT" \
+  Database__Provider=Postgres ConnectionStrings__Points="$CONN" Redis__Configuration="$POINTS_TEST_REDIS" \
+  Auth__SigningKey="bench-signing-key-that-is-long-enough-0123456789" Points__SeedDemo=false Scheduler__Enabled=false \
+  Logging__LogLevel__Default=Warning \
+  dotnet artifacts/bin/Points.Api/release/Points.Api.dll > /tmp/credit-bench-api.log 2>&1 &
+API=$!
+for _ in $(seq 60); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 1; done
+$BENCH bank --pg "$CONN" --url "http://127.0.0.1:$PORT" --connections 64 --seconds 20 --tokens 10000
