@@ -9,8 +9,9 @@ if (args.Length > 0 && args[0] == "scoring")
     return ScoringCli.Run(args[1..], Console.Out, Console.Error);
 }
 
-var verb = args.Length > 0 && args[0] is "migrate" or "seed" ? args[0] : null;
-var builder = WebApplication.CreateBuilder(verb is null ? args : args[1..]);
+var verb = args.Length > 0 && args[0] is "migrate" or "seed" ? args[0]
+    : args.Length > 1 && args[0] == "ledger" && args[1] == "check" ? "ledger check" : null;
+var builder = WebApplication.CreateBuilder(verb is null ? args : args[(verb.Split(' ').Length)..]);
 
 builder.Logging.ClearProviders();
 builder.Logging.AddJsonConsole(o =>
@@ -41,6 +42,21 @@ if (verb == "seed")
     await DependencyInjection.MigrateAsync(app.Services, CancellationToken.None);
     Console.WriteLine(await DemoSeeder.SeedIfEmptyAsync(app.Services, CancellationToken.None) ? "demo town seeded" : "database not empty: nothing seeded");
     return 0;
+}
+
+if (verb == "ledger check")
+{
+    // Proves the ledger: every balance equals its entries, no wallet below zero, all balances sum to zero.
+    await using var scope = app.Services.CreateAsyncScope();
+    var report = await scope.ServiceProvider.GetRequiredService<Points.Infrastructure.Ledger.LedgerReports>().CheckAsync(CancellationToken.None);
+    Console.WriteLine($"ledger check: {report.Accounts} accounts, {report.Entries} entries, global sum {report.GlobalSum}");
+    foreach (var problem in report.Problems)
+    {
+        Console.WriteLine($"  PROBLEM {problem}");
+    }
+
+    Console.WriteLine(report.Ok ? "ledger check: OK" : "ledger check: FAILED");
+    return report.Ok ? 0 : 1;
 }
 
 var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<PointsOptions>>().Value;

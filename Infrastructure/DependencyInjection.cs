@@ -81,6 +81,13 @@ public static class DependencyInjection
 
         services.AddScoped<LedgerService>();
         services.AddScoped<EarningService>();
+        services.Configure<LedgerFaultOptions>(configuration.GetSection(LedgerFaultOptions.Section));
+        services.AddScoped<RedemptionService>();
+        services.AddScoped<AdjustmentService>();
+        services.AddScoped<LedgerReports>();
+        services.AddScoped<Market.MarketService>();
+        services.AddScoped<Seeding.IDemoSeedContributor, MarketDemoSeed>();
+        services.AddScheduledJob<PointsExpiryJob>();
         services.AddScoped<JobLeaseStore>();
         services.AddHostedService(sp => sp.GetRequiredService<JobScheduler>());
         services.AddSingleton<JobScheduler>();

@@ -29,36 +29,9 @@ public sealed class LedgerService(PointsDbContext db, TimeProvider clock)
 
         var from = await EnsureAccountAsync(request.From, ct);
         var to = await EnsureAccountAsync(request.To, ct);
-        var strategy = db.Database.CreateExecutionStrategy();
         try
         {
-            return await strategy.ExecuteAsync(async () =>
-            {
-                await using var tx = await db.Database.BeginTransactionAsync(ct);
-                var entry = new JournalEntry(Guid.CreateVersion7(), request.From.TownId, from, to, request, clock.GetUtcNow());
-                db.JournalEntries.Add(entry);
-                await db.SaveChangesAsync(ct);
-
-                // Lock both rows in a fixed order so two opposite transfers cannot deadlock.
-                var debitFirst = from.CompareTo(to) < 0;
-                if (debitFirst && !await DebitAsync(from, request.Points, request.From.Kind, ct))
-                {
-                    await tx.RollbackAsync(ct);
-                    db.ChangeTracker.Clear();
-                    return Result<PostedTransfer>.Fail(LedgerErrors.Insufficient);
-                }
-
-                await CreditAsync(to, request.Points, ct);
-                if (!debitFirst && !await DebitAsync(from, request.Points, request.From.Kind, ct))
-                {
-                    await tx.RollbackAsync(ct);
-                    db.ChangeTracker.Clear();
-                    return Result<PostedTransfer>.Fail(LedgerErrors.Insufficient);
-                }
-
-                await tx.CommitAsync(ct);
-                return new PostedTransfer(entry, false);
-            });
+            return await InTransactionAsync(() => PostInTransactionAsync(request, from, to, ct), ct);
         }
         catch (DbUpdateException ex) when (DatabaseSetup.IsUniqueViolation(ex))
         {
@@ -73,8 +46,93 @@ public sealed class LedgerService(PointsDbContext db, TimeProvider clock)
         }
     }
 
-    /// <summary>Reverses an entry in full: the opposite transfer, linked to the original; reversing twice is refused.</summary>
-    public async Task<Result<PostedTransfer>> ReverseAsync(Guid entryId, string idempotencyKey, string? note, Guid? actorId, CancellationToken ct)
+    /// <summary>
+    /// Runs <paramref name="work"/> in one transaction: a failed result rolls everything back (and
+    /// forgets tracked changes), a successful one commits. Features use it to put their own rows
+    /// (a consumed paycode, a stock decrement) in the same transaction as a transfer.
+    /// </summary>
+    public async Task<Result<T>> InTransactionAsync<T>(Func<Task<Result<T>>> work, CancellationToken ct)
+    {
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async () =>
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            Result<T> result;
+            try
+            {
+                result = await work();
+            }
+            catch
+            {
+                db.ChangeTracker.Clear();
+                throw;
+            }
+
+            if (!result.IsSuccess)
+            {
+                await tx.RollbackAsync(ct);
+                db.ChangeTracker.Clear();
+                return result;
+            }
+
+            await tx.CommitAsync(ct);
+            return result;
+        });
+    }
+
+    /// <summary>
+    /// Posts inside the caller's transaction (see <see cref="InTransactionAsync{T}"/>); accounts must
+    /// exist already (<see cref="EnsureAccountAsync"/> outside the transaction). A failure leaves the
+    /// rollback to the caller; a reused key surfaces as a unique-violation DbUpdateException.
+    /// </summary>
+    public Task<Result<PostedTransfer>> PostInTransactionAsync(TransferRequest request, Guid from, Guid to, CancellationToken ct) =>
+        PostInTransactionAsync(request, from, to, null, ct);
+
+    /// <param name="alongside">Adds rows that belong to the entry (a redemption, an order) so they are written in the same batch as the entry.</param>
+    public Task<Result<PostedTransfer>> PostInTransactionAsync(TransferRequest request, Guid from, Guid to, Action<JournalEntry>? alongside, CancellationToken ct) =>
+        PostInTransactionAsync(request, from, to, alongside, null, ct);
+
+    /// <param name="beforeBalances">Runs after the entry is written and before the balance rows are locked (e.g. consuming a paycode), so the
+    /// hot account rows (a merchant's receivable, a town's issuance) stay locked for as short a time as possible.</param>
+    public async Task<Result<PostedTransfer>> PostInTransactionAsync(TransferRequest request, Guid from, Guid to, Action<JournalEntry>? alongside, Func<Task<DomainError?>>? beforeBalances, CancellationToken ct)
+    {
+        if (request.Validate() is { } invalid)
+        {
+            return invalid;
+        }
+
+        var entry = new JournalEntry(Guid.CreateVersion7(), request.From.TownId, from, to, request, clock.GetUtcNow());
+        db.JournalEntries.Add(entry);
+        alongside?.Invoke(entry);
+        await db.SaveChangesAsync(ct);
+        if (beforeBalances is not null && await beforeBalances() is { } refused)
+        {
+            return refused;
+        }
+
+        // Lock both rows in a fixed order so two opposite transfers cannot deadlock.
+        var debitFirst = from.CompareTo(to) < 0;
+        if (debitFirst && !await DebitAsync(from, request.Points, request.From.Kind, ct))
+        {
+            return LedgerErrors.Insufficient;
+        }
+
+        await CreditAsync(to, request.Points, ct);
+        if (!debitFirst && !await DebitAsync(from, request.Points, request.From.Kind, ct))
+        {
+            return LedgerErrors.Insufficient;
+        }
+
+        return new PostedTransfer(entry, false);
+    }
+
+    /// <summary>Takes the account's row lock until the transaction ends (a no-op UPDATE works on every provider), to serialise per-account rules such as earning caps.</summary>
+    public async Task LockAccountAsync(Guid accountId, CancellationToken ct) =>
+        await db.LedgerAccounts.Where(a => a.Id == accountId)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.Balance, a => a.Balance), ct);
+
+    /// <summary>The reversal request of an entry (opposite direction, linked), for callers that post it inside their own transaction.</summary>
+    public async Task<Result<TransferRequest>> ReversalOfAsync(Guid entryId, string idempotencyKey, string? note, Guid? actorId, TransferReason reason, CancellationToken ct)
     {
         var original = await db.JournalEntries.AsNoTracking().FirstOrDefaultAsync(e => e.Id == entryId, ct);
         if (original is null)
@@ -87,23 +145,40 @@ public sealed class LedgerService(PointsDbContext db, TimeProvider clock)
             .ToDictionaryAsync(a => a.Id, ct);
         var debit = accounts[original.DebitAccountId];
         var credit = accounts[original.CreditAccountId];
-        var reversal = new TransferRequest(
+        return new TransferRequest(
             new AccountRef(credit.Kind, credit.OwnerId, credit.TownId),
             new AccountRef(debit.Kind, debit.OwnerId, debit.TownId),
             original.Points,
-            TransferReason.Reversal,
+            reason,
             idempotencyKey,
             original.SourceType,
             original.SourceId,
             note,
             actorId,
             original.Id);
-        return await PostAsync(reversal, ct);
+    }
+
+    /// <summary>Reverses an entry in full: the opposite transfer, linked to the original; reversing twice is refused.</summary>
+    public async Task<Result<PostedTransfer>> ReverseAsync(Guid entryId, string idempotencyKey, string? note, Guid? actorId, CancellationToken ct)
+    {
+        var reversal = await ReversalOfAsync(entryId, idempotencyKey, note, actorId, TransferReason.Reversal, ct);
+        return reversal.IsSuccess ? await PostAsync(reversal.Value, ct) : reversal.Error!;
     }
 
     public async Task<long> BalanceAsync(AccountRef account, CancellationToken ct) =>
         await db.LedgerAccounts.Where(a => a.Kind == account.Kind && a.OwnerId == account.OwnerId)
             .Select(a => (long?)a.Balance).FirstOrDefaultAsync(ct) ?? 0;
+
+    /// <summary>Both accounts' ids in one query (the hot path of every transfer), creating any missing one.</summary>
+    public async Task<(Guid First, Guid Second)> EnsureAccountsAsync(AccountRef first, AccountRef second, CancellationToken ct)
+    {
+        var found = await db.LedgerAccounts.AsNoTracking()
+            .Where(a => (a.Kind == first.Kind && a.OwnerId == first.OwnerId) || (a.Kind == second.Kind && a.OwnerId == second.OwnerId))
+            .Select(a => new { a.Id, a.Kind, a.OwnerId }).ToListAsync(ct);
+        var a = found.FirstOrDefault(x => x.Kind == first.Kind && x.OwnerId == first.OwnerId)?.Id ?? await EnsureAccountAsync(first, ct);
+        var b = found.FirstOrDefault(x => x.Kind == second.Kind && x.OwnerId == second.OwnerId)?.Id ?? await EnsureAccountAsync(second, ct);
+        return (a, b);
+    }
 
     /// <summary>Returns the id of the account, creating it on first use (a unique index settles races).</summary>
     public async Task<Guid> EnsureAccountAsync(AccountRef account, CancellationToken ct)
@@ -130,7 +205,7 @@ public sealed class LedgerService(PointsDbContext db, TimeProvider clock)
         }
     }
 
-    private async Task<Result<PostedTransfer>?> FindExistingAsync(TransferRequest request, CancellationToken ct)
+    public async Task<Result<PostedTransfer>?> FindExistingAsync(TransferRequest request, CancellationToken ct)
     {
         var existing = await db.JournalEntries.AsNoTracking().FirstOrDefaultAsync(e => e.IdempotencyKey == request.IdempotencyKey, ct);
         if (existing is null)

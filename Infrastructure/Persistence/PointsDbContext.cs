@@ -6,6 +6,7 @@ using Points.Domain.Activities;
 using Points.Domain.Identity;
 using Points.Domain.Jobs;
 using Points.Domain.Ledger;
+using Points.Domain.Market;
 using Points.Domain.Notifications;
 using Points.Domain.Participation;
 using Points.Domain.Regions;
@@ -39,6 +40,19 @@ public sealed class PointsDbContext(DbContextOptions<PointsDbContext> options) :
     public DbSet<LedgerAccount> LedgerAccounts => Set<LedgerAccount>();
 
     public DbSet<JournalEntry> JournalEntries => Set<JournalEntry>();
+
+    public DbSet<EarningRule> EarningRules => Set<EarningRule>();
+
+    public DbSet<ExpiryPolicy> ExpiryPolicies => Set<ExpiryPolicy>();
+
+    public DbSet<Paycode> Paycodes => Set<Paycode>();
+
+    public DbSet<Redemption> Redemptions => Set<Redemption>();
+
+    public DbSet<MarketItem> MarketItems => Set<MarketItem>();
+
+    public DbSet<MarketOrder> MarketOrders => Set<MarketOrder>();
+
 
     public DbSet<CreditModel> CreditModels => Set<CreditModel>();
 

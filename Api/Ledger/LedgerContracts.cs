@@ -1,0 +1,64 @@
+using System.ComponentModel.DataAnnotations;
+using Points.Domain.Ledger;
+
+namespace Points.Api.Ledger;
+
+public sealed record PointsEntryResponse(Guid Id, long Points, TransferReason Reason, string? Note, DateTimeOffset At);
+
+/// <summary>My points: balance, pending (awards post at once today, so always 0), and a keyset page of entries.</summary>
+public sealed record PointsResponse(long Balance, long Pending, IReadOnlyList<PointsEntryResponse> Entries, string? Next);
+
+public sealed record PaycodeResponse(string Code, DateTimeOffset ExpiresAt, string QrPng);
+
+public sealed record RedeemRequest(
+    [property: Required(ErrorMessage = "缺少付款码 paycode")]
+    [property: StringLength(64, MinimumLength = 1, ErrorMessage = "付款码格式不正确")]
+    string Paycode,
+    [property: Required(ErrorMessage = "缺少积分数量 points")]
+    [property: Range(1, TransferRequest.MaxPoints, ErrorMessage = "积分数量须为 1 到 10000000 之间的整数")]
+    long? Points,
+    [property: StringLength(128, ErrorMessage = "幂等键不能超过128个字符")]
+    string? IdempotencyKey,
+    [property: StringLength(Redemption.NoteMaxLength, ErrorMessage = "备注不能超过200个字")]
+    string? Note);
+
+public sealed record RedemptionReceipt(Guid Id, Guid MerchantId, Guid ResidentId, long Points, string? Note, DateTimeOffset At, Guid JournalEntryId, DateTimeOffset? RefundedAt, Guid? RefundEntryId)
+{
+    public static RedemptionReceipt From(Redemption r) => new(r.Id, r.MerchantId, r.ResidentId, r.Points, r.Note, r.CreatedAt, r.JournalEntryId, r.RefundedAt, r.RefundEntryId);
+}
+
+public sealed record StatementDayResponse(DateOnly Day, int Redemptions, long RedeemedPoints, long RefundedPoints, long NetPoints, long NetFen);
+
+public sealed record StatementResponse(Guid MerchantId, string MerchantName, string Month, int PointsPerYuan, long RedeemedPoints, long RefundedPoints, long NetPoints, long NetFen, IReadOnlyList<StatementDayResponse> Days);
+
+public sealed record AdjustmentRequest(
+    [property: Required(ErrorMessage = "缺少居民 residentId")]
+    Guid? ResidentId,
+    [property: Required(ErrorMessage = "缺少积分数量 points")]
+    [property: Range(-TransferRequest.MaxPoints, TransferRequest.MaxPoints, ErrorMessage = "积分数量超出范围")]
+    long? Points,
+    [property: Required(ErrorMessage = "请填写调整原因")]
+    [property: StringLength(TransferRequest.NoteMaxLength, MinimumLength = 1, ErrorMessage = "调整原因须为1到200个字")]
+    string? Reason);
+
+public sealed record AdjustmentResponse(Guid EntryId, Guid ResidentId, long Points, string Reason, Guid ActorId, DateTimeOffset At, long Balance);
+
+public sealed record SummaryRowResponse(Guid? ResidentId, string Name, long Opening, IReadOnlyDictionary<string, long> EarnedBySource, long Earned, long Spent, long Expired, long Adjusted, long Closing);
+
+public sealed record SummaryResponse(Guid CommunityId, string CommunityName, string Month, IReadOnlyList<SummaryRowResponse> Residents);
+
+public sealed record EarningRuleRequest(
+    [property: Range(0, EarningRule.MaxCap, ErrorMessage = "默认积分须在 0 到 1000000 之间")]
+    int DefaultPoints,
+    [property: Range(0, EarningRule.MaxCap, ErrorMessage = "每日上限须在 0 到 1000000 之间")]
+    int? DailyCap,
+    [property: Range(0, EarningRule.MaxCap, ErrorMessage = "每月上限须在 0 到 1000000 之间")]
+    int? MonthlyCap);
+
+public sealed record EarningRuleResponse(Guid TownId, TransferReason Source, int DefaultPoints, int? DailyCap, int? MonthlyCap);
+
+public sealed record ExpiryPolicyRequest(
+    [property: Range(1, 120, ErrorMessage = "有效期须在 1 到 120 个月之间")]
+    int? Months);
+
+public sealed record ExpiryPolicyResponse(Guid TownId, int? Months);

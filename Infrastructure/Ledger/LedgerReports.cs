@@ -1,0 +1,249 @@
+using Microsoft.EntityFrameworkCore;
+using Points.Domain.Common;
+using Points.Domain.Identity;
+using Points.Domain.Ledger;
+using Points.Infrastructure.Persistence;
+
+namespace Points.Infrastructure.Ledger;
+
+/// <summary>One journal entry seen from a wallet: positive when points came in.</summary>
+public sealed record WalletEntry(Guid Id, long Points, TransferReason Reason, string? Note, DateTimeOffset At);
+
+public sealed record WalletPage(long Balance, IReadOnlyList<WalletEntry> Entries, string? Next);
+
+public sealed record LedgerCheckReport(int Accounts, int Entries, long GlobalSum, IReadOnlyList<string> Problems)
+{
+    public bool Ok => Problems.Count == 0;
+}
+
+/// <summary>One resident's month: opening balance, what moved and why, closing balance.</summary>
+public sealed record ResidentMonth(
+    Guid ResidentId,
+    string DisplayName,
+    bool HonorRollOptOut,
+    long Opening,
+    IReadOnlyDictionary<TransferReason, long> EarnedBySource,
+    long Spent,
+    long Expired,
+    long Adjusted,
+    long Closing)
+{
+    public long Earned => EarnedBySource.Values.Sum();
+}
+
+public sealed record StatementDay(DateOnly Day, int Redemptions, long RedeemedPoints, long RefundedPoints, long NetPoints, long NetFen);
+
+public sealed record MerchantStatement(Guid MerchantId, string MerchantName, int Year, int Month, int PointsPerYuan, long RedeemedPoints, long RefundedPoints, long NetPoints, long NetFen, IReadOnlyList<StatementDay> Days);
+
+/// <summary>Read side of the ledger: wallet pages, the consistency check, month-end summaries, merchant statements.</summary>
+public sealed class LedgerReports(PointsDbContext db)
+{
+    public static readonly TransferReason[] SpendReasons = [TransferReason.Redemption, TransferReason.MarketOrder];
+    public static readonly TransferReason[] RefundReasons = [TransferReason.RedemptionRefund, TransferReason.MarketOrderRefund];
+
+    public async Task<WalletPage> WalletAsync(Guid residentId, string? cursor, int pageSize, CancellationToken ct)
+    {
+        var account = await db.LedgerAccounts.AsNoTracking()
+            .FirstOrDefaultAsync(a => a.Kind == AccountKind.ResidentWallet && a.OwnerId == residentId, ct);
+        if (account is null)
+        {
+            return new WalletPage(0, [], null);
+        }
+
+        var wallet = account.Id;
+        var query = db.JournalEntries.AsNoTracking().Where(e => e.CreditAccountId == wallet || e.DebitAccountId == wallet);
+        if (DecodeCursor(cursor) is { } after)
+        {
+            // Keyset on (occurred_at, id) descending: stable under concurrent inserts, no OFFSET scans.
+            query = query.Where(e => e.OccurredAt < after.At || (e.OccurredAt == after.At && e.Id.CompareTo(after.Id) < 0));
+        }
+
+        var rows = await query.OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Id).Take(pageSize + 1)
+            .Select(e => new { e.Id, e.Points, e.Reason, e.Note, e.OccurredAt, In = e.CreditAccountId == wallet })
+            .ToListAsync(ct);
+        var entries = rows.Take(pageSize).Select(r => new WalletEntry(r.Id, r.In ? r.Points : -r.Points, r.Reason, r.Note, r.OccurredAt)).ToList();
+        var next = rows.Count > pageSize ? EncodeCursor(entries[^1].At, entries[^1].Id) : null;
+        return new WalletPage(account.Balance, entries, next);
+    }
+
+    public static string EncodeCursor(DateTimeOffset at, Guid id) =>
+        Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{at.UtcTicks}:{id:N}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    public static (DateTimeOffset At, Guid Id)? DecodeCursor(string? cursor)
+    {
+        if (string.IsNullOrEmpty(cursor) || cursor.Length > 100)
+        {
+            return null;
+        }
+
+        try
+        {
+            var padded = cursor.Replace('-', '+').Replace('_', '/');
+            padded += new string('=', (4 - (padded.Length % 4)) % 4);
+            var parts = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(padded)).Split(':');
+            return parts.Length == 2 && long.TryParse(parts[0], out var ticks) && Guid.TryParseExact(parts[1], "N", out var id)
+                && ticks >= DateTimeOffset.MinValue.UtcTicks && ticks <= DateTimeOffset.MaxValue.UtcTicks
+                ? (new DateTimeOffset(ticks, TimeSpan.Zero), id)
+                : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    public static bool IsValidCursor(string? cursor) => string.IsNullOrEmpty(cursor) || DecodeCursor(cursor) is not null;
+
+    /// <summary>Every account's balance equals credits − debits of its entries, no wallet is negative, and all balances sum to zero.</summary>
+    public async Task<LedgerCheckReport> CheckAsync(CancellationToken ct)
+    {
+        var accounts = await db.LedgerAccounts.AsNoTracking().Select(a => new { a.Id, a.Kind, a.Balance }).ToListAsync(ct);
+        var credits = await db.JournalEntries.AsNoTracking().GroupBy(e => e.CreditAccountId)
+            .Select(g => new { Account = g.Key, Sum = g.Sum(e => e.Points) }).ToDictionaryAsync(x => x.Account, x => x.Sum, ct);
+        var debits = await db.JournalEntries.AsNoTracking().GroupBy(e => e.DebitAccountId)
+            .Select(g => new { Account = g.Key, Sum = g.Sum(e => e.Points) }).ToDictionaryAsync(x => x.Account, x => x.Sum, ct);
+        var entries = await db.JournalEntries.CountAsync(ct);
+        var problems = new List<string>();
+        foreach (var account in accounts)
+        {
+            var expected = credits.GetValueOrDefault(account.Id) - debits.GetValueOrDefault(account.Id);
+            if (expected != account.Balance)
+            {
+                problems.Add($"account {account.Id} ({account.Kind}): balance {account.Balance} but entries give {expected}");
+            }
+
+            if (account.Balance < 0 && !LedgerAccount.MayGoNegative(account.Kind))
+            {
+                problems.Add($"account {account.Id} ({account.Kind}) is negative: {account.Balance}");
+            }
+        }
+
+        var sum = accounts.Sum(a => a.Balance);
+        if (sum != 0)
+        {
+            problems.Add($"balances sum to {sum}, not zero");
+        }
+
+        return new LedgerCheckReport(accounts.Count, entries, sum, problems);
+    }
+
+    /// <summary>
+    /// The month-end summary of a community's residents for a Shanghai calendar month. Computed from
+    /// journal entries before the month's end only, so it reads the same at any later time.
+    /// </summary>
+    public async Task<IReadOnlyList<ResidentMonth>> CommunityMonthAsync(Guid communityId, int year, int month, CancellationToken ct)
+    {
+        var (start, end) = ShanghaiTime.Month(year, month);
+        var residents = await db.Users.AsNoTracking()
+            .Where(u => u.CommunityId == communityId && u.Role == Role.Resident)
+            .OrderBy(u => u.CreatedAt).ThenBy(u => u.Id)
+            .Select(u => new { u.Id, u.DisplayName, u.HonorRollOptOut }).ToListAsync(ct);
+        var residentIds = residents.Select(r => r.Id).ToList();
+        var wallets = await db.LedgerAccounts.AsNoTracking()
+            .Where(a => a.Kind == AccountKind.ResidentWallet && residentIds.Contains(a.OwnerId))
+            .ToDictionaryAsync(a => a.Id, a => a.OwnerId, ct);
+        var walletIds = wallets.Keys.ToList();
+
+        var openIn = await db.JournalEntries.AsNoTracking().Where(e => walletIds.Contains(e.CreditAccountId) && e.OccurredAt < start)
+            .GroupBy(e => e.CreditAccountId).Select(g => new { g.Key, Sum = g.Sum(e => e.Points) }).ToDictionaryAsync(x => x.Key, x => x.Sum, ct);
+        var openOut = await db.JournalEntries.AsNoTracking().Where(e => walletIds.Contains(e.DebitAccountId) && e.OccurredAt < start)
+            .GroupBy(e => e.DebitAccountId).Select(g => new { g.Key, Sum = g.Sum(e => e.Points) }).ToDictionaryAsync(x => x.Key, x => x.Sum, ct);
+        var moves = await db.JournalEntries.AsNoTracking()
+            .Where(e => (walletIds.Contains(e.CreditAccountId) || walletIds.Contains(e.DebitAccountId)) && e.OccurredAt >= start && e.OccurredAt < end)
+            .GroupJoin(db.JournalEntries, e => e.ReversesEntryId, o => (Guid?)o.Id, (e, originals) => new { e, originals })
+            .SelectMany(x => x.originals.DefaultIfEmpty(), (x, o) => new
+            {
+                x.e.CreditAccountId,
+                x.e.DebitAccountId,
+                x.e.Points,
+                x.e.Reason,
+                OriginalReason = o == null ? (TransferReason?)null : o.Reason,
+            })
+            .ToListAsync(ct);
+
+        var byResident = new Dictionary<Guid, Accumulator>();
+        foreach (var (walletId, owner) in wallets)
+        {
+            byResident[owner] = new Accumulator { Opening = openIn.GetValueOrDefault(walletId) - openOut.GetValueOrDefault(walletId) };
+        }
+
+        foreach (var m in moves)
+        {
+            var incoming = wallets.ContainsKey(m.CreditAccountId);
+            var acc = byResident[wallets[incoming ? m.CreditAccountId : m.DebitAccountId]];
+            var signed = incoming ? m.Points : -m.Points;
+            var effective = m.Reason == TransferReason.Reversal && m.OriginalReason is { } original ? original : m.Reason;
+            if (EarningService.EarningReasons.Contains(effective))
+            {
+                acc.Earned[effective] = acc.Earned.GetValueOrDefault(effective) + signed;
+            }
+            else if (SpendReasons.Contains(effective) || RefundReasons.Contains(effective))
+            {
+                acc.Spent -= signed;
+            }
+            else if (effective == TransferReason.Expiry)
+            {
+                acc.Expired -= signed;
+            }
+            else
+            {
+                acc.Adjusted += signed;
+            }
+
+            acc.Net += signed;
+        }
+
+        return residents.Select(r =>
+        {
+            var acc = byResident.GetValueOrDefault(r.Id) ?? new Accumulator();
+            return new ResidentMonth(r.Id, r.DisplayName, r.HonorRollOptOut, acc.Opening, acc.Earned, acc.Spent, acc.Expired, acc.Adjusted, acc.Opening + acc.Net);
+        }).ToList();
+    }
+
+    public async Task<MerchantStatement?> MerchantMonthAsync(Guid merchantId, int year, int month, CancellationToken ct)
+    {
+        var merchant = await db.Merchants.AsNoTracking().FirstOrDefaultAsync(m => m.Id == merchantId, ct);
+        if (merchant is null)
+        {
+            return null;
+        }
+
+        var town = await db.Towns.AsNoTracking().FirstAsync(t => t.Id == merchant.TownId, ct);
+        var (start, end) = ShanghaiTime.Month(year, month);
+        var account = await db.LedgerAccounts.AsNoTracking()
+            .Where(a => a.Kind == AccountKind.MerchantReceivable && a.OwnerId == merchantId).Select(a => (Guid?)a.Id).FirstOrDefaultAsync(ct);
+        var rows = account is { } id
+            ? await db.JournalEntries.AsNoTracking()
+                .Where(e => (e.CreditAccountId == id || e.DebitAccountId == id) && e.OccurredAt >= start && e.OccurredAt < end)
+                .Select(e => new { e.OccurredAt, e.Points, In = e.CreditAccountId == id }).ToListAsync(ct)
+            : [];
+        var days = rows.GroupBy(r => ShanghaiTime.Today(r.OccurredAt)).OrderBy(g => g.Key).Select(g =>
+        {
+            var redeemed = g.Where(r => r.In).Sum(r => r.Points);
+            var refunded = g.Where(r => !r.In).Sum(r => r.Points);
+            return new StatementDay(g.Key, g.Count(r => r.In), redeemed, refunded, redeemed - refunded, ToFen(redeemed - refunded, town.PointsPerYuan));
+        }).ToList();
+        var totalRedeemed = days.Sum(d => d.RedeemedPoints);
+        var totalRefunded = days.Sum(d => d.RefundedPoints);
+        return new MerchantStatement(merchant.Id, merchant.Name, year, month, town.PointsPerYuan, totalRedeemed, totalRefunded,
+            totalRedeemed - totalRefunded, ToFen(totalRedeemed - totalRefunded, town.PointsPerYuan), days);
+    }
+
+    /// <summary>Points to integer fen at the town's rate, rounded down (the town never pays for a fraction of a fen).</summary>
+    public static long ToFen(long points, int pointsPerYuan) => points * 100 / pointsPerYuan;
+
+    private sealed class Accumulator
+    {
+        public long Opening { get; set; }
+
+        public Dictionary<TransferReason, long> Earned { get; } = [];
+
+        public long Spent { get; set; }
+
+        public long Expired { get; set; }
+
+        public long Adjusted { get; set; }
+
+        public long Net { get; set; }
+    }
+}

@@ -1,0 +1,147 @@
+using Microsoft.EntityFrameworkCore;
+using Points.Api.Tests.Infrastructure;
+using Points.Domain.Market;
+using static Points.Api.Tests.Ledger.LedgerTestKit;
+
+namespace Points.Api.Tests.Ledger;
+
+public sealed class MarketTests(PointsApiFactory factory) : IClassFixture<PointsApiFactory>
+{
+    private static readonly DateTimeOffset MarketDay = new(2026, 11, 25, 10, 0, 0, TimeSpan.FromHours(8));
+
+    private async Task<Guid> NewItemAsync(int price, int stock)
+    {
+        var staff = await factory.StaffAsync("staff-dongshan");
+        var response = await staff.PostAsJsonAsync("/api/market/items", new { name = "测试礼品" + Guid.NewGuid().ToString("N")[..4], price, stock });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+    }
+
+    [Theory]
+    [InlineData("2026-11-24T23:59:59+08:00", false)]
+    [InlineData("2026-11-25T00:00:00+08:00", true)]
+    [InlineData("2026-11-25T23:59:59+08:00", true)]
+    [InlineData("2026-11-26T00:00:00+08:00", false)]
+    [InlineData("2026-11-24T16:00:00+00:00", true)]
+    public async Task PlaceOrder_AtShanghaiMidnightEdges_OnlyOnMarketDay(string at, bool open)
+    {
+        factory.Clock.Set(DateTimeOffset.Parse(at, System.Globalization.CultureInfo.InvariantCulture));
+        var item = await NewItemAsync(10, 5);
+        var (resident, residentId) = await FreshResidentAsync(factory, 100);
+
+        var response = await resident.SendAsync(Post("/api/market/orders", new { itemId = item, quantity = 1 }, Guid.NewGuid().ToString()));
+
+        if (open)
+        {
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            Assert.Equal(90, await BalanceAsync(factory, residentId));
+        }
+        else
+        {
+            await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Conflict, "market.closed");
+            Assert.Equal(100, await BalanceAsync(factory, residentId));
+        }
+    }
+
+    [Fact]
+    public async Task PlaceOrder_ThirtyParallelForFiveInStock_NeverOversells()
+    {
+        factory.Clock.Set(MarketDay);
+        var item = await NewItemAsync(10, 5);
+        var buyers = new List<(HttpClient Client, Guid Id)>();
+        for (var i = 0; i < 30; i++)
+        {
+            buyers.Add(await FreshResidentAsync(factory, 100));
+        }
+
+        var responses = await Task.WhenAll(buyers.Select(b =>
+            b.Client.SendAsync(Post("/api/market/orders", new { itemId = item, quantity = 1 }, "order-1"))));
+
+        Assert.Equal(5, responses.Count(r => r.StatusCode == HttpStatusCode.Created));
+        foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.Created))
+        {
+            await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.Conflict, "market.out_of_stock");
+        }
+
+        Assert.Equal(0, await factory.WithDbAsync(db => db.MarketItems.Where(i => i.Id == item).Select(i => i.Stock).FirstAsync()));
+        Assert.Equal(5, await factory.WithDbAsync(db => db.MarketOrders.CountAsync(o => o.ItemId == item)));
+        var balances = await Task.WhenAll(buyers.Select(b => BalanceAsync(factory, b.Id)));
+        Assert.Equal(5, balances.Count(b => b == 90));
+        Assert.Equal(25, balances.Count(b => b == 100));
+        await AssertLedgerConsistentAsync(factory);
+    }
+
+    [Fact]
+    public async Task PlaceOrder_ReplayAndConflict_FollowIdempotencyRules()
+    {
+        factory.Clock.Set(MarketDay);
+        var item = await NewItemAsync(20, 10);
+        var (resident, residentId) = await FreshResidentAsync(factory, 100);
+
+        var first = await resident.SendAsync(Post("/api/market/orders", new { itemId = item, quantity = 2 }, "o-1"));
+        var replay = await resident.SendAsync(Post("/api/market/orders", new { itemId = item, quantity = 2 }, "o-1"));
+        var conflict = await resident.SendAsync(Post("/api/market/orders", new { itemId = item, quantity = 3 }, "o-1"));
+        var noKey = await resident.SendAsync(Post("/api/market/orders", new { itemId = item, quantity = 1 }, null));
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await replay.Content.ReadAsStringAsync());
+        await ProblemAssert.IsProblemAsync(conflict, HttpStatusCode.Conflict, "idempotency.conflict");
+        await ProblemAssert.IsProblemAsync(noKey, HttpStatusCode.BadRequest, "idempotency.key_required");
+        Assert.Equal(60, await BalanceAsync(factory, residentId));
+        Assert.Equal(8, await factory.WithDbAsync(db => db.MarketItems.Where(i => i.Id == item).Select(i => i.Stock).FirstAsync()));
+    }
+
+    [Fact]
+    public async Task CancelAndPickUp_UnpickedOrderReturnsPointsAndStock_PickedOrderCannotBeCancelled()
+    {
+        factory.Clock.Set(MarketDay);
+        var item = await NewItemAsync(30, 3);
+        var (resident, residentId) = await FreshResidentAsync(factory, 100);
+        var staff = await factory.StaffAsync("staff-dongshan");
+        var otherStaff = await factory.StaffAsync("staff-xihu");
+        var a = await (await resident.SendAsync(Post("/api/market/orders", new { itemId = item }, "a"))).Content.ReadFromJsonAsync<JsonElement>();
+        var b = await (await resident.SendAsync(Post("/api/market/orders", new { itemId = item }, "b"))).Content.ReadFromJsonAsync<JsonElement>();
+        var aId = a.GetProperty("id").GetGuid();
+        var bId = b.GetProperty("id").GetGuid();
+
+        var cancelled = await resident.PostAsync($"/api/market/orders/{aId}/cancel", null);
+        var again = await staff.PostAsync($"/api/market/orders/{aId}/cancel", null);
+        var wrongCode = await staff.PostAsJsonAsync($"/api/market/orders/{bId}/pickup", new { pickupCode = "x" });
+        var outOfScope = await otherStaff.PostAsJsonAsync($"/api/market/orders/{bId}/pickup", new { pickupCode = b.GetProperty("pickupCode").GetString() });
+        var picked = await staff.PostAsJsonAsync($"/api/market/orders/{bId}/pickup", new { pickupCode = b.GetProperty("pickupCode").GetString() });
+        var cancelPicked = await staff.PostAsync($"/api/market/orders/{bId}/cancel", null);
+
+        Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
+        Assert.Equal("Cancelled", (await cancelled.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        await ProblemAssert.IsProblemAsync(again, HttpStatusCode.Conflict, "market.order_not_open");
+        await ProblemAssert.IsProblemAsync(wrongCode, HttpStatusCode.Conflict, "market.pickup_code_mismatch");
+        await ProblemAssert.IsProblemAsync(outOfScope, HttpStatusCode.Forbidden, "market.out_of_scope");
+        Assert.Equal(HttpStatusCode.OK, picked.StatusCode);
+        await ProblemAssert.IsProblemAsync(cancelPicked, HttpStatusCode.Conflict, "market.order_not_open");
+        Assert.Equal(70, await BalanceAsync(factory, residentId));
+        Assert.Equal(2, await factory.WithDbAsync(db => db.MarketItems.Where(i => i.Id == item).Select(i => i.Stock).FirstAsync()));
+        Assert.Equal(MarketOrderStatus.PickedUp, await factory.WithDbAsync(db => db.MarketOrders.Where(o => o.Id == bId).Select(o => o.Status).FirstAsync()));
+        await AssertLedgerConsistentAsync(factory);
+    }
+
+    [Fact]
+    public async Task Items_ListedPerCommunity_AndStaffOfOtherCommunityCannotEdit()
+    {
+        var resident = await factory.ResidentAsync(1);
+        var xihuStaff = await factory.StaffAsync("staff-xihu");
+        var items = await resident.GetFromJsonAsync<JsonElement>("/api/market/items");
+        var xihuItems = await resident.GetFromJsonAsync<JsonElement>($"/api/market/items?community={PointsApiFactory.XihuId}");
+        var item = items[0].GetProperty("id").GetGuid();
+
+        var edit = await xihuStaff.PatchAsJsonAsync($"/api/market/items/{item}", new { stock = 1 });
+        var create = await xihuStaff.PostAsJsonAsync("/api/market/items", new { communityId = PointsApiFactory.DongshanId, name = "x", price = 1, stock = 1 });
+        var badPrice = await xihuStaff.PostAsJsonAsync("/api/market/items", new { name = "x", price = 0, stock = 1 });
+
+        Assert.True(items.GetArrayLength() >= 4);
+        Assert.All(items.EnumerateArray(), i => Assert.Equal(PointsApiFactory.DongshanId, i.GetProperty("communityId").GetGuid()));
+        Assert.All(xihuItems.EnumerateArray(), i => Assert.Equal(PointsApiFactory.XihuId, i.GetProperty("communityId").GetGuid()));
+        await ProblemAssert.IsProblemAsync(edit, HttpStatusCode.Forbidden, "market.out_of_scope");
+        await ProblemAssert.IsProblemAsync(create, HttpStatusCode.Forbidden, "market.out_of_scope");
+        await ProblemAssert.IsProblemAsync(badPrice, HttpStatusCode.BadRequest, "validation.failed");
+    }
+}
