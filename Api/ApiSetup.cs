@@ -204,7 +204,6 @@ public static class ApiSetup
         app.MapActivities();
         app.MapPhone();
         app.MapWeChatPush();
-        app.MapCheckInMiniProgramCode();
         app.MapParticipation();
         return app;
     }

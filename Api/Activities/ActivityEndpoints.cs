@@ -3,11 +3,13 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Points.Api.Http;
+using Points.Api.WeChat;
 using Points.Domain.Activities;
 using Points.Domain.Common;
 using Points.Domain.Identity;
 using Points.Infrastructure.Activities;
 using Points.Infrastructure.Persistence;
+using Points.Infrastructure.WeChat;
 
 namespace Points.Api.Activities;
 
@@ -33,7 +35,7 @@ public static class ActivityEndpoints
         group.MapPost("/{id:guid}/waitlist", JoinWaitlistAsync).WithName(nameof(JoinWaitlistAsync)).WithSummary("名额已满时加入候补").RequireAuthorization(p => p.RequireRole(Roles.Resident));
         group.MapDelete("/{id:guid}/waitlist", LeaveWaitlistAsync).WithName(nameof(LeaveWaitlistAsync)).WithSummary("退出候补").RequireAuthorization(p => p.RequireRole(Roles.Resident));
 
-        group.MapGet("/{id:guid}/checkin-code", CheckInCodeAsync).WithName(nameof(CheckInCodeAsync)).WithSummary("当前签到码（约60秒有效）与二维码").RequireAuthorization(p => p.RequireRole(staff));
+        group.MapGet("/{id:guid}/checkin-code", CheckInCodeAsync).WithName(nameof(CheckInCodeAsync)).WithSummary("当前签到码（约60秒有效）与二维码；kind=miniprogram 时返回微信小程序码 PNG（扫码直达签到页）").RequireAuthorization(p => p.RequireRole(staff));
         group.MapPost("/{id:guid}/checkins", CheckInAsync).WithName(nameof(CheckInAsync)).WithSummary("扫码签到").RequireAuthorization(p => p.RequireRole(Roles.Resident));
         group.MapPost("/{id:guid}/checkouts", CheckOutAsync).WithName(nameof(CheckOutAsync)).WithSummary("扫码签退").RequireAuthorization(p => p.RequireRole(Roles.Resident));
         group.MapPost("/{id:guid}/signups/{residentId:guid}/checkin", StaffCheckInAsync).WithName(nameof(StaffCheckInAsync)).WithSummary("工作人员代签到（无手机的居民）").RequireAuthorization(p => p.RequireRole(staff));
@@ -273,8 +275,22 @@ public static class ActivityEndpoints
         return error is null ? TypedResults.NoContent() : Problems.From(error);
     }
 
-    public static async Task<Results<Ok<CheckInCodeResponse>, ProblemHttpResult>> CheckInCodeAsync(Guid id, ClaimsPrincipal principal, PointsDbContext db, CheckInCodes codes, TimeProvider clock, CancellationToken ct)
+    public const string MiniProgramKind = "miniprogram";
+
+    /// <summary>
+    /// The rotating code (JSON with a QR PNG) or, with <c>kind=miniprogram</c>, a WeChat mini-program code
+    /// (PNG) whose scene is a short check-in token; both only for staff in the activity's scope.
+    /// </summary>
+    public static async Task<Results<Ok<CheckInCodeResponse>, FileContentHttpResult, ProblemHttpResult, ValidationProblem>> CheckInCodeAsync(
+        Guid id, ClaimsPrincipal principal, PointsDbContext db, CheckInCodes codes, TimeProvider clock,
+        IWeChatClient weChat, CheckInSceneTokens sceneTokens, IOptions<WeChatOptions> weChatOptions, HttpResponse response, CancellationToken ct, string? kind = null)
     {
+        var miniProgram = string.Equals(kind, MiniProgramKind, StringComparison.OrdinalIgnoreCase);
+        if (!miniProgram && !string.IsNullOrEmpty(kind) && !string.Equals(kind, "code", StringComparison.OrdinalIgnoreCase))
+        {
+            return Problems.Validation("kind", "签到码类型只能是 code 或 miniprogram");
+        }
+
         var (activity, problem) = await LoadForStaffAsync(id, principal, db, ct);
         if (problem is not null)
         {
@@ -286,20 +302,31 @@ public static class ActivityEndpoints
             return Problems.From(ActivityErrors.InvalidTransition);
         }
 
+        if (miniProgram)
+        {
+            var image = await CheckInMiniProgramCodeEndpoints.MiniProgramCodeAsync(id, weChat, sceneTokens, weChatOptions.Value, clock, response, ct);
+            return image.Result switch
+            {
+                FileContentHttpResult file => file,
+                ProblemHttpResult failed => failed,
+                _ => throw new InvalidOperationException("unexpected mini-program code result"),
+            };
+        }
+
         var (code, expiresAt) = codes.Issue(id, clock.GetUtcNow());
         return TypedResults.Ok(new CheckInCodeResponse(code, expiresAt, CheckInCodes.QrPngBase64(code)));
     }
 
     public static Task<Results<Ok<SignUpResponse>, ProblemHttpResult>> CheckInAsync(
-        Guid id, CheckInRequest request, ClaimsPrincipal principal, PointsDbContext db, ActivityService service, CheckInCodes codes, IOptions<CheckInOptions> options, TimeProvider clock, CancellationToken ct) =>
-        ScanAsync(id, request, checkOut: false, principal, db, service, codes, options.Value, clock, ct);
+        Guid id, CheckInRequest request, ClaimsPrincipal principal, PointsDbContext db, ActivityService service, CheckInCodes codes, CheckInSceneTokens sceneTokens, IOptions<CheckInOptions> options, TimeProvider clock, CancellationToken ct) =>
+        ScanAsync(id, request, checkOut: false, principal, db, service, codes, sceneTokens, options.Value, clock, ct);
 
     public static Task<Results<Ok<SignUpResponse>, ProblemHttpResult>> CheckOutAsync(
-        Guid id, CheckInRequest request, ClaimsPrincipal principal, PointsDbContext db, ActivityService service, CheckInCodes codes, IOptions<CheckInOptions> options, TimeProvider clock, CancellationToken ct) =>
-        ScanAsync(id, request, checkOut: true, principal, db, service, codes, options.Value, clock, ct);
+        Guid id, CheckInRequest request, ClaimsPrincipal principal, PointsDbContext db, ActivityService service, CheckInCodes codes, CheckInSceneTokens sceneTokens, IOptions<CheckInOptions> options, TimeProvider clock, CancellationToken ct) =>
+        ScanAsync(id, request, checkOut: true, principal, db, service, codes, sceneTokens, options.Value, clock, ct);
 
     private static async Task<Results<Ok<SignUpResponse>, ProblemHttpResult>> ScanAsync(
-        Guid id, CheckInRequest request, bool checkOut, ClaimsPrincipal principal, PointsDbContext db, ActivityService service, CheckInCodes codes, CheckInOptions options, TimeProvider clock, CancellationToken ct)
+        Guid id, CheckInRequest request, bool checkOut, ClaimsPrincipal principal, PointsDbContext db, ActivityService service, CheckInCodes codes, CheckInSceneTokens sceneTokens, CheckInOptions options, TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var activity = await db.Activities.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
@@ -308,7 +335,18 @@ public static class ActivityEndpoints
             return Problems.From(ActivityErrors.NotFound);
         }
 
-        if (codes.Verify(request.Code!, id, now) is { } invalid)
+        // A mini-program code's scene token is exactly 32 characters; the rotating code is longer.
+        var code = request.Code!.Trim();
+        var method = code.Length == CheckInSceneTokens.Length ? CheckInMethod.MiniProgramCode : CheckInMethod.Code;
+        var invalid = method == CheckInMethod.MiniProgramCode
+            ? sceneTokens.Verify(code, id, now) switch
+            {
+                CheckInSceneTokens.Check.Valid => null,
+                CheckInSceneTokens.Check.Expired => ActivityErrors.CheckInCodeExpired,
+                _ => ActivityErrors.CheckInCodeInvalid,
+            }
+            : codes.Verify(code, id, now);
+        if (invalid is not null)
         {
             return Problems.From(invalid);
         }
@@ -332,7 +370,7 @@ public static class ActivityEndpoints
             }
         }
 
-        var result = await service.CheckAsync(activity, principal.Me().Id, checkOut, CheckInMethod.Code, now, ct);
+        var result = await service.CheckAsync(activity, principal.Me().Id, checkOut, method, now, ct);
         return result.IsSuccess ? TypedResults.Ok(SignUpResponse.From(result.Value)) : Problems.From(result.Error!);
     }
 

@@ -209,7 +209,7 @@ public static class DeclarationEndpoints
     /// Only the winner then awards, under the idempotency key declaration:{id}.
     /// </summary>
     public static async Task<Results<Ok<DeclarationResponse>, ProblemHttpResult, ValidationProblem>> ReviewDeclarationAsync(
-        Guid id, ReviewDeclarationRequest request, ClaimsPrincipal principal, PointsDbContext db, EarningService earning, TimeProvider clock, CancellationToken ct)
+        Guid id, ReviewDeclarationRequest request, ClaimsPrincipal principal, PointsDbContext db, EarningService earning, IResidentNotifier notifier, TimeProvider clock, CancellationToken ct)
     {
         var me = principal.Me();
         var declaration = await db.Declarations.FirstOrDefaultAsync(d => d.Id == id, ct);
@@ -246,6 +246,7 @@ public static class DeclarationEndpoints
         var outcome = reviewed.Value;
         var shownPoints = outcome.Action is DeclarationAction.Approved or DeclarationAction.ForwardedToTown ? points : (int?)null;
         db.ParticipationEvents.Add(ParticipationEndpoints.Event(TimelineSubject.Declaration, id, outcome.Action, me.Id, declaration.LastReason, shownPoints, now));
+        notifier.DeclarationReviewed(declaration, outcome.Action, now);
         if (!await TrySaveAsync(db, ct))
         {
             return Problems.From(DeclarationErrors.ReviewConflict);
@@ -433,6 +434,13 @@ public static class DeclarationEndpoints
         }
         catch (DbUpdateConcurrencyException)
         {
+            db.ChangeTracker.Clear();
+            return false;
+        }
+        catch (DbUpdateException ex) when (DatabaseSetup.IsUniqueViolation(ex))
+        {
+            // A concurrent review of the same version queued the same notification first (dedupe key
+            // declaration-review:{id}:{version}): the same conflict, seen on the outbox row.
             db.ChangeTracker.Clear();
             return false;
         }

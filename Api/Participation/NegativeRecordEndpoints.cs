@@ -109,8 +109,8 @@ public static class NegativeRecordEndpoints
         var record = created.Value;
         db.NegativeRecords.Add(record);
         db.ParticipationEvents.Add(ParticipationEndpoints.Event(TimelineSubject.NegativeRecord, record.Id, "Recorded", me.Id, null, null, now));
+        notifier.NegativeRecordAdded(record, now);
         await db.SaveChangesAsync(ct);
-        await notifier.NegativeRecordAddedAsync(record, ct);
         await credit.RescoreAsync(residentId, ct);
         return TypedResults.Created($"/api/negative-records/{record.Id}", await ToResponseAsync(db, record, me.Id, now, ct));
     }
@@ -170,8 +170,17 @@ public static class NegativeRecordEndpoints
         ResidentActAsync(id, principal, db, clock, "Appealed", request.Text, (r, now) => r.Appeal(request.Text!, now), ct);
 
     public static Task<Results<Ok<NegativeRecordResponse>, ProblemHttpResult, ValidationProblem>> DecideAppealAsync(
-        Guid id, AppealDecisionRequest request, ClaimsPrincipal principal, PointsDbContext db, TimeProvider clock, CreditProfileService credit, CancellationToken ct) =>
-        StaffActAsync(id, principal, db, clock, credit, request.Uphold ? "AppealRejected" : "AppealAccepted", request.Note, (r, now) => r.DecideAppeal(request.Uphold, request.Note, now), ct);
+        Guid id, AppealDecisionRequest request, ClaimsPrincipal principal, PointsDbContext db, TimeProvider clock, CreditProfileService credit, IResidentNotifier notifier, CancellationToken ct) =>
+        StaffActAsync(id, principal, db, clock, credit, request.Uphold ? "AppealRejected" : "AppealAccepted", request.Note, (r, now) =>
+        {
+            var decided = r.DecideAppeal(request.Uphold, request.Note, now);
+            if (decided.IsSuccess)
+            {
+                notifier.AppealDecided(r, request.Uphold, now);
+            }
+
+            return decided;
+        }, ct);
 
     public static Task<Results<Ok<NegativeRecordResponse>, ProblemHttpResult, ValidationProblem>> RevokeNegativeRecordAsync(
         Guid id, RevokeNegativeRecordRequest request, ClaimsPrincipal principal, PointsDbContext db, TimeProvider clock, CreditProfileService credit, CancellationToken ct) =>
@@ -229,6 +238,11 @@ public static class NegativeRecordEndpoints
         }
         catch (DbUpdateConcurrencyException)
         {
+            return Problems.From(NegativeRecordErrors.Conflict);
+        }
+        catch (DbUpdateException ex) when (DatabaseSetup.IsUniqueViolation(ex))
+        {
+            // A concurrent decision queued the same notification (its dedupe key) first.
             return Problems.From(NegativeRecordErrors.Conflict);
         }
 

@@ -1,35 +1,28 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 using Points.Api.Http;
 using Points.Domain.Common;
-using Points.Domain.Identity;
 using Points.Infrastructure.WeChat;
 
 namespace Points.Api.WeChat;
 
 /// <summary>
 /// A real mini-program code (getwxacodeunlimit) for checking in: WeChat's scanner opens
-/// <c>WeChat:CheckInPage</c> with a short check-in token as <c>scene</c>.
+/// <c>WeChat:CheckInPage</c> with a short check-in token (<see cref="CheckInSceneTokens"/>) as <c>scene</c>,
+/// which the page posts to <c>POST /api/activities/{id}/checkins</c> as its code. Served by
+/// <c>GET /api/activities/{id}/checkin-code?kind=miniprogram</c> after the activity's existence and the
+/// caller's scope are checked there.
 /// </summary>
 public static class CheckInMiniProgramCodeEndpoints
 {
     public const int CodeWidth = 430;
 
-    public static RouteGroupBuilder MapCheckInMiniProgramCode(this IEndpointRouteBuilder app)
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> MiniProgramCodeAsync(
+        Guid activityId, IWeChatClient weChat, CheckInSceneTokens tokens, WeChatOptions options, TimeProvider clock, HttpResponse response, CancellationToken ct)
     {
-        var group = app.MapGroup("/api/activities").WithTags("Activities").RequireAuthorization(p => p.RequireRole(Roles.Staff));
-        group.MapGet("/{id:guid}/checkin-miniprogram-code", CheckInMiniProgramCodeAsync).WithName(nameof(CheckInMiniProgramCodeAsync))
-            .WithSummary("签到小程序码（PNG）：微信扫码直接打开签到页，scene 为短签到令牌");
-        return group;
-    }
-
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> CheckInMiniProgramCodeAsync(
-        Guid id, ClaimsPrincipal principal, IWeChatClient weChat, CheckInSceneTokens tokens, IOptions<WeChatOptions> options, TimeProvider clock, HttpResponse response, CancellationToken ct)
-    {
-        _ = principal.Me();
-        var (token, expiresAt) = tokens.Issue(id, clock.GetUtcNow());
-        var image = await weChat.GetUnlimitedQrCodeAsync(token, options.Value.CheckInPage, CodeWidth, ct);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(response);
+        var (token, expiresAt) = tokens.Issue(activityId, clock.GetUtcNow());
+        var image = await weChat.GetUnlimitedQrCodeAsync(token, options.CheckInPage, CodeWidth, ct);
         if (!image.IsSuccess)
         {
             return Problems.From(QrCodeError(image.Error));

@@ -40,6 +40,9 @@ public enum CheckInMethod
 {
     Code,
     Staff,
+
+    /// <summary>Scanned a WeChat mini-program code (its scene token).</summary>
+    MiniProgramCode,
 }
 
 public enum WaitlistStatus

@@ -7,6 +7,9 @@ public enum NotificationKind
     ActivityCancelled,
     ReviewResult,
     RedemptionReceipt,
+
+    /// <summary>A negative record (负面清单) was written about the resident.</summary>
+    NegativeRecord,
 }
 
 public enum NotificationStatus

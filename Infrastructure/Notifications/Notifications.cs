@@ -11,7 +11,7 @@ using Points.Infrastructure.Persistence;
 namespace Points.Infrastructure.Notifications;
 
 /// <summary>One outbox row handed to a sender.</summary>
-public sealed record NotificationMessage(Guid Id, Guid RecipientId, NotificationKind Kind, string PayloadJson, int Attempt);
+public sealed record NotificationMessage(Guid Id, Guid RecipientId, NotificationKind Kind, string PayloadJson, int Attempt, DateTimeOffset CreatedAt);
 
 public enum SendOutcome
 {
@@ -97,7 +97,7 @@ public sealed class NotificationDrainer(PointsDbContext db, INotificationSender 
             string? error = null;
             try
             {
-                outcome = await sender.SendAsync(new NotificationMessage(row.Id, row.RecipientId, row.Kind, row.PayloadJson, attempt), ct);
+                outcome = await sender.SendAsync(new NotificationMessage(row.Id, row.RecipientId, row.Kind, row.PayloadJson, attempt, row.CreatedAt), ct);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {

@@ -31,7 +31,7 @@ public static class ParticipationSetup
         services.Configure<ContentCheckOptions>(configuration.GetSection(ContentCheckOptions.Section));
         services.AddSingleton<IFileStorage, LocalDiskFileStorage>();
         services.AddSingleton<IContentChecker, BlocklistContentChecker>();
-        services.AddScoped<IResidentNotifier, LoggingResidentNotifier>();
+        services.AddScoped<IResidentNotifier, OutboxResidentNotifier>();
         services.AddScoped<IDemoSeedContributor, ParticipationSeed>();
         services.AddMemoryCache();
         return services;

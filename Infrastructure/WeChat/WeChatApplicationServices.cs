@@ -17,7 +17,7 @@ public static class WeChatApplicationServices
         services.AddScoped<WeChatPushProcessor>();
         services.TryAddScoped<IMediaCheckVerdictHandler, UploadModerationVerdictHandler>();
         services.AddScoped<UploadMediaCheck>();
-        services.AddScoped<WeChatSubscribeNotificationSender>();
+        services.TryAddScoped<WeChatSubscribeNotificationSender>();
         return services;
     }
 }

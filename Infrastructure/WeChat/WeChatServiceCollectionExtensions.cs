@@ -2,6 +2,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Points.Infrastructure.Notifications;
+using Points.Infrastructure.WeChat.Notifications;
 using StackExchange.Redis;
 
 namespace Points.Infrastructure.WeChat;
@@ -13,6 +15,7 @@ public static class WeChatServiceCollectionExtensions
     /// BaseUrl: <see cref="DevelopmentWeChatClient"/>. Otherwise the typed HTTP client, whose token store is
     /// Redis when an <see cref="IConnectionMultiplexer"/> is registered (at resolution time), else in-process.
     /// Outside Development an empty BaseUrl still registers; every call then fails with kind Configuration.
+    /// With the real client the notification outbox is delivered by <see cref="WeChatOutboxNotificationSender"/>.
     /// </summary>
     public static IServiceCollection AddWeChat(this IServiceCollection services, IConfiguration configuration, bool isDevelopment)
     {
@@ -40,6 +43,11 @@ public static class WeChatServiceCollectionExtensions
         // which carry the secret and the access token, so it is removed.
         services.AddHttpClient<IWeChatClient, WeChatClient>(http => http.Timeout = Timeout.InfiniteTimeSpan)
             .RemoveAllLoggers();
+
+        // With the real client, the outbox drains into WeChat subscribe messages (in place of the
+        // logging sender that AddNotifications registers with TryAdd). Scoped: it reads the users table.
+        services.TryAddScoped<WeChatSubscribeNotificationSender>();
+        services.Replace(ServiceDescriptor.Scoped<INotificationSender, WeChatOutboxNotificationSender>());
         return services;
     }
 }

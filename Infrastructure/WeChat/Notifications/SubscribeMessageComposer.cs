@@ -14,6 +14,7 @@ namespace Points.Infrastructure.WeChat.Notifications;
 /// <item><term>ActivityCancelled</term><description>thing1 活动名称, time2 原定时间, thing3 取消原因</description></item>
 /// <item><term>ReviewResult</term><description>thing1 申报事项, phrase2 审核结果, thing3 备注, time4 审核时间</description></item>
 /// <item><term>RedemptionReceipt</term><description>thing1 商户, number2 使用积分, number3 剩余积分, time4 兑换时间</description></item>
+/// <item><term>NegativeRecord</term><description>thing1 记录事项, time2 发生时间, thing3 温馨提示 (never the description: it stays in the app)</description></item>
 /// </list>
 /// Values are fitted to WeChat's limits rather than refused (thing ≤ 20 characters ends in "…"), since a
 /// slightly shortened reminder beats none; what still fails <see cref="WeChatValidation"/> is reported.
@@ -62,6 +63,12 @@ public static class SubscribeMessageComposer
                 ["number2"] = Text(p, "points") ?? "0",
                 ["number3"] = Text(p, "balance") ?? "0",
                 ["time4"] = Time(p, now, "redeemedAt", "at"),
+            },
+            "NegativeRecord" => new Dictionary<string, string>
+            {
+                ["thing1"] = Text(p, "subject") ?? "负面清单记录",
+                ["time2"] = Time(p, now, "occurredAt", "at"),
+                ["thing3"] = "请在小程序查看详情，可补充说明或申诉",
             },
             _ => null,
         };

@@ -1,7 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Points.Api.Tests.Infrastructure;
 using Points.Domain.Ledger;
+using Points.Domain.Notifications;
 using Points.Domain.Participation;
+using Points.Infrastructure.Participation;
 
 namespace Points.Api.Tests.Participation;
 
@@ -160,6 +162,8 @@ public sealed class DeclarationReviewTests(PointsApiFactory factory) : IClassFix
         var decisions = await factory.WithDbAsync(db => db.ParticipationEvents.CountAsync(e => e.SubjectId == id && e.Action != DeclarationAction.Submitted));
         Assert.Equal(1, decisions);
         Assert.Equal(row.Status == DeclarationStatus.Approved ? before + 10 : before, await WalletAsync(19));
+        var notification = Assert.Single(await factory.WithDbAsync(db => db.Notifications.Where(n => n.RecipientId == PointsApiFactory.DemoResidentId(19)).ToListAsync()));
+        Assert.Equal(row.Status == DeclarationStatus.Approved ? "Approved" : "Rejected", JsonDocument.Parse(notification.PayloadJson).RootElement.GetProperty("decision").GetString());
     }
 
     [Fact]
@@ -235,5 +239,44 @@ public sealed class DeclarationReviewTests(PointsApiFactory factory) : IClassFix
         var response = await client.PostAsync("/api/declarations", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
 
         await ProblemAssert.IsProblemAsync(response, status, code);
+    }
+
+    [Fact]
+    public async Task Review_Approve_QueuesOneReviewResultForTheResident_InTheSameSave()
+    {
+        var (_, id) = await SubmitAsync(33);
+        var staff = await factory.StaffAsync("staff-dongshan");
+
+        var response = await staff.PostAsJsonAsync($"/api/declarations/{id}/review", new { decision = "Approve", reason = "属实" });
+        var again = await staff.PostAsJsonAsync($"/api/declarations/{id}/review", new { decision = "Reject", reason = "重复审核" });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await ProblemAssert.IsProblemAsync(again, HttpStatusCode.Conflict, "review.conflict");
+        var version = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("version").GetInt32();
+        var rows = await factory.WithDbAsync(db => db.Notifications.Where(n => n.RecipientId == PointsApiFactory.DemoResidentId(33)).ToListAsync());
+        var row = Assert.Single(rows);
+        Assert.Equal(NotificationKind.ReviewResult, row.Kind);
+        Assert.Equal(NotificationStatus.Pending, row.Status);
+        Assert.Equal(OutboxResidentNotifier.DeclarationReviewKey(id, version), row.DedupeKey);
+        var payload = JsonDocument.Parse(row.PayloadJson).RootElement;
+        Assert.Equal("Approved", payload.GetProperty("decision").GetString());
+        Assert.Equal("好人好事申报", payload.GetProperty("subject").GetString());
+        Assert.Equal(10, payload.GetProperty("points").GetInt32());
+    }
+
+    [Fact]
+    public async Task Review_NeedMoreInfo_QueuesOneReviewResultWithTheReason()
+    {
+        var (_, id) = await SubmitAsync(35);
+        var staff = await factory.StaffAsync("staff-dongshan");
+
+        var moreInfo = await staff.PostAsJsonAsync($"/api/declarations/{id}/review", new { decision = "NeedMoreInfo", reason = "请补充照片" });
+        Assert.Equal(HttpStatusCode.OK, moreInfo.StatusCode);
+        var rows = await factory.WithDbAsync(db => db.Notifications.Where(n => n.RecipientId == PointsApiFactory.DemoResidentId(35)).ToListAsync());
+
+        var only = Assert.Single(rows);
+        Assert.Equal(NotificationKind.ReviewResult, only.Kind);
+        Assert.Equal("NeedMoreInfo", JsonDocument.Parse(only.PayloadJson).RootElement.GetProperty("decision").GetString());
+        Assert.Equal("请补充照片", JsonDocument.Parse(only.PayloadJson).RootElement.GetProperty("reason").GetString());
     }
 }

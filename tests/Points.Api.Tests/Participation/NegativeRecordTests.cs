@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Points.Api.Tests.Infrastructure;
+using Points.Domain.Notifications;
 using Points.Domain.Participation;
+using Points.Infrastructure.Participation;
 
 namespace Points.Api.Tests.Participation;
 
@@ -120,5 +122,50 @@ public sealed class NegativeRecordTests(PointsApiFactory factory) : IClassFixtur
         var response = await staff.PostAsync($"/api/residents/{PointsApiFactory.DemoResidentId(3)}/negative-records", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, code);
+    }
+
+    [Fact]
+    public async Task Record_New_QueuesOneNegativeRecordNotification_WithoutTheDescription()
+    {
+        var staff = await factory.StaffAsync("staff-dongshan");
+        var residentId = PointsApiFactory.DemoResidentId(41);
+
+        var created = await staff.PostAsJsonAsync($"/api/residents/{residentId}/negative-records", new
+        {
+            kind = "UnresolvedDispute", description = "邻里宅基地纠纷，多次调解未果", severity = 1,
+            occurredAt = factory.Clock.GetUtcNow().AddDays(-1),
+        });
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var rows = await factory.WithDbAsync(db => db.Notifications.Where(n => n.RecipientId == residentId).ToListAsync());
+        var row = Assert.Single(rows);
+        Assert.Equal(NotificationKind.NegativeRecord, row.Kind);
+        Assert.Equal(NotificationStatus.Pending, row.Status);
+        Assert.Equal(OutboxResidentNotifier.NegativeRecordKey(id), row.DedupeKey);
+        Assert.Equal("未化解纠纷记录", JsonDocument.Parse(row.PayloadJson).RootElement.GetProperty("subject").GetString());
+        Assert.DoesNotContain("宅基地", row.PayloadJson, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AppealDecision_QueuesOneReviewResult_AfterTheRecordNotification()
+    {
+        var staff = await factory.StaffAsync("staff-dongshan");
+        var residentId = PointsApiFactory.DemoResidentId(43);
+        var created = await staff.PostAsJsonAsync($"/api/residents/{residentId}/negative-records", new
+        {
+            kind = "Violation", description = "违规焚烧秸秆", severity = 1, occurredAt = factory.Clock.GetUtcNow().AddDays(-1),
+        });
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var resident = await factory.ResidentAsync(43);
+        Assert.Equal(HttpStatusCode.OK, (await resident.PostAsJsonAsync($"/api/negative-records/{id}/appeal", new { text = "已整改" })).StatusCode);
+
+        var decide = await staff.PostAsJsonAsync($"/api/negative-records/{id}/appeal-decision", new { uphold = true, note = "证据属实" });
+
+        Assert.Equal(HttpStatusCode.OK, decide.StatusCode);
+        var rows = await factory.WithDbAsync(db => db.Notifications.Where(n => n.RecipientId == residentId).OrderBy(n => n.CreatedAt).ThenBy(n => n.Id).ToListAsync());
+        Assert.Equal([NotificationKind.NegativeRecord, NotificationKind.ReviewResult], rows.Select(r => r.Kind).ToList());
+        Assert.Equal(OutboxResidentNotifier.AppealKey(id), rows[1].DedupeKey);
+        Assert.Equal("维持原记录", JsonDocument.Parse(rows[1].PayloadJson).RootElement.GetProperty("decision").GetString());
     }
 }
