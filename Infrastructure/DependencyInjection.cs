@@ -67,7 +67,8 @@ public static class DependencyInjection
             Directory.CreateDirectory(choice.DataDir);
         }
 
-        services.AddDbContext<PointsDbContext>(o => DatabaseSetup.Configure(o, choice.Provider, choice.ConnectionString));
+        // Pooled: a sign-up rush resolves a context per request, and most requests never touch the database.
+        services.AddDbContextPool<PointsDbContext>(o => DatabaseSetup.Configure(o, choice.Provider, choice.ConnectionString));
 
         if (choice.UsesRedis)
         {
