@@ -29,7 +29,7 @@ $BENCH rescore --pg "$CONN"
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="http://127.0.0.1:$PORT" \
   Database__Provider=Postgres ConnectionStrings__Points="$CONN" Redis__Configuration="$POINTS_TEST_REDIS" \
-  Auth__SigningKey="bench-signing-key-that-is-long-enough-0123456789" Points__SeedDemo=false Scheduler__Enabled=false \
+  Auth__SigningKey="bench-signing-key-that-is-long-enough-0123456789" WeChat__BaseUrl=http://127.0.0.1:9 WeChat__AppId=wx0000bench000000 WeChat__AppSecret=bench-secret Points__DataProtectionKey=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8= Points__SeedDemo=false Scheduler__Enabled=false \
   Logging__LogLevel__Default=Warning \
   dotnet artifacts/bin/Points.Api/release/Points.Api.dll > /tmp/credit-bench-api.log 2>&1 &
 API=$!
