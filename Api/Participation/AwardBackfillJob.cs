@@ -45,24 +45,12 @@ public sealed class AwardBackfillJob(TimeProvider clock) : IntervalJob
         var paid = (await db.JournalEntries.AsNoTracking().Where(e => keys.Contains(e.IdempotencyKey)).Select(e => e.IdempotencyKey).ToListAsync(ct)).ToHashSet();
 
         var posted = 0;
-        foreach (var (candidate, reason, sourceType) in declarations.Select(c => (c, TransferReason.Declaration, DeclarationEndpoints.SourceType))
-                     .Concat(hazards.Select(c => (c, TransferReason.HazardReport, HazardEndpoints.SourceType)))
+        foreach (var (candidate, reason, sourceType, subject) in declarations.Select(c => (c, TransferReason.Declaration, DeclarationEndpoints.SourceType, TimelineSubject.Declaration))
+                     .Concat(hazards.Select(c => (c, TransferReason.HazardReport, HazardEndpoints.SourceType, TimelineSubject.HazardReport)))
                      .Where(x => !paid.Contains(x.c.Key)))
         {
-            var award = await earning.AwardAsync(new EarnRequest(candidate.ResidentId, candidate.TownId, reason, candidate.Points, candidate.Key, sourceType, candidate.Id.ToString(), "补发：审核通过后未入账的积分"), ct);
-            var amount = award.IsSuccess ? (int)award.Value.Entry.Points : 0;
-            if (amount != candidate.Points)
-            {
-                if (reason == TransferReason.Declaration)
-                {
-                    await db.Declarations.Where(d => d.Id == candidate.Id).ExecuteUpdateAsync(s => s.SetProperty(d => d.AwardedPoints, amount), ct);
-                }
-                else
-                {
-                    await db.HazardReports.Where(h => h.Id == candidate.Id).ExecuteUpdateAsync(s => s.SetProperty(h => h.AwardedPoints, amount), ct);
-                }
-            }
-
+            var award = new EarnRequest(candidate.ResidentId, candidate.TownId, reason, candidate.Points, candidate.Key, sourceType, candidate.Id.ToString(), "补发：审核通过后未入账的积分");
+            await ParticipationAwards.PayAsync(db, earning, subject, candidate.Id, award, now, ct);
             posted++;
         }
 

@@ -254,17 +254,10 @@ public static class DeclarationEndpoints
 
         if (outcome.PointsToAward > 0)
         {
-            var award = await earning.AwardAsync(
-                new EarnRequest(declaration.ResidentId, declaration.TownId, TransferReason.Declaration, outcome.PointsToAward, AwardKey(id), SourceType, id.ToString(), "申报审核通过", me.Id), ct);
-            var posted = award.IsSuccess ? (int)award.Value.Entry.Points : 0;
-            if (posted != outcome.PointsToAward)
+            var award = new EarnRequest(declaration.ResidentId, declaration.TownId, TransferReason.Declaration, outcome.PointsToAward, AwardKey(id), SourceType, id.ToString(), "申报审核通过", me.Id);
+            if (await ParticipationAwards.PayAsync(db, earning, TimelineSubject.Declaration, id, award, now, ct) != outcome.PointsToAward)
             {
                 // The town's daily cap cut the award: the approval stands, the timeline says what was paid.
-                db.ChangeTracker.Clear();
-                await db.Declarations.Where(d => d.Id == id).ExecuteUpdateAsync(s => s.SetProperty(d => d.AwardedPoints, posted), ct);
-                db.ParticipationEvents.Add(ParticipationEndpoints.Event(TimelineSubject.Declaration, id, DeclarationAction.AwardCapped, null,
-                    award.IsSuccess ? $"已达每日积分上限，实得{posted}分" : award.Error!.Title, posted, now));
-                await db.SaveChangesAsync(ct);
                 declaration = await db.Declarations.AsNoTracking().FirstAsync(d => d.Id == id, ct);
             }
         }

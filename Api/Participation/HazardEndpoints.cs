@@ -193,16 +193,9 @@ public static class HazardEndpoints
 
         if (applied.Value > 0)
         {
-            var award = await earning.AwardAsync(
-                new EarnRequest(report.ReporterId, report.TownId, TransferReason.HazardReport, applied.Value, AwardKey(id), SourceType, id.ToString(), "隐患报告核实办结", me.Id), ct);
-            var posted = award.IsSuccess ? (int)award.Value.Entry.Points : 0;
-            if (posted != applied.Value)
+            var award = new EarnRequest(report.ReporterId, report.TownId, TransferReason.HazardReport, applied.Value, AwardKey(id), SourceType, id.ToString(), "隐患报告核实办结", me.Id);
+            if (await ParticipationAwards.PayAsync(db, earning, TimelineSubject.HazardReport, id, award, now, ct) != applied.Value)
             {
-                db.ChangeTracker.Clear();
-                await db.HazardReports.Where(h => h.Id == id).ExecuteUpdateAsync(s => s.SetProperty(h => h.AwardedPoints, posted), ct);
-                db.ParticipationEvents.Add(ParticipationEndpoints.Event(TimelineSubject.HazardReport, id, DeclarationAction.AwardCapped, null,
-                    award.IsSuccess ? $"已达每日积分上限，实得{posted}分" : award.Error!.Title, posted, now));
-                await db.SaveChangesAsync(ct);
                 report = await db.HazardReports.AsNoTracking().FirstAsync(h => h.Id == id, ct);
             }
         }

@@ -1,0 +1,40 @@
+using Microsoft.EntityFrameworkCore;
+using Points.Domain.Participation;
+using Points.Infrastructure.Ledger;
+using Points.Infrastructure.Persistence;
+
+namespace Points.Api.Participation;
+
+/// <summary>
+/// Pays an approved declaration or a closed hazard report. When the town's daily cap cuts the award,
+/// the item records what was actually paid and its timeline says why — the same whether the review
+/// request pays or the backfill job does.
+/// </summary>
+public static class ParticipationAwards
+{
+    /// <returns>The points posted (0 when the cap left nothing).</returns>
+    public static async Task<int> PayAsync(PointsDbContext db, EarningService earning, TimelineSubject subject, Guid id, EarnRequest request, DateTimeOffset now, CancellationToken ct)
+    {
+        var award = await earning.AwardAsync(request, ct);
+        var posted = award.IsSuccess ? (int)award.Value.Entry.Points : 0;
+        if (posted == request.Points)
+        {
+            return posted;
+        }
+
+        db.ChangeTracker.Clear();
+        if (subject == TimelineSubject.Declaration)
+        {
+            await db.Declarations.Where(d => d.Id == id).ExecuteUpdateAsync(s => s.SetProperty(d => d.AwardedPoints, posted), ct);
+        }
+        else
+        {
+            await db.HazardReports.Where(h => h.Id == id).ExecuteUpdateAsync(s => s.SetProperty(h => h.AwardedPoints, posted), ct);
+        }
+
+        db.ParticipationEvents.Add(ParticipationEndpoints.Event(subject, id, DeclarationAction.AwardCapped, null,
+            award.IsSuccess ? $"已达每日积分上限，实得{posted}分" : award.Error!.Title, posted, now));
+        await db.SaveChangesAsync(ct);
+        return posted;
+    }
+}
