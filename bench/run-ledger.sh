@@ -56,7 +56,7 @@ log "pgbench: $PGBENCH_TPS tps, latency average $PGBENCH_LAT ms"
 API_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 export ASPNETCORE_ENVIRONMENT=Production
 export Database__Provider=Postgres
-export ConnectionStrings__Points="Host=$PG_HOST;Port=$PG_PORT;Username=postgres;Database=points_bench;Maximum Pool Size=100"
+export ConnectionStrings__Points="Host=$PG_HOST;Port=$PG_PORT;Username=postgres;Database=points_bench;Maximum Pool Size=100${PG_EXTRA:+;$PG_EXTRA}"
 export Redis__Configuration="$POINTS_TEST_REDIS"
 export Redis__KeyPrefix="bench:"
 export Points__DataDir="$TMP/data"
@@ -67,17 +67,23 @@ export WeChat__BaseUrl=http://127.0.0.1:9 WeChat__AppId=bench-app WeChat__AppSec
 export Points__DataProtectionKey="$(head -c 32 /dev/urandom | base64)"
 API_DLL=artifacts/bin/Points.Api/release/Points.Api.dll
 dotnet "$API_DLL" seed > "$TMP/seed.log" 2>&1 || { cat "$TMP/seed.log"; exit 1; }
-ASPNETCORE_URLS="http://127.0.0.1:$API_PORT" dotnet "$API_DLL" > "$TMP/api.log" 2>&1 &
+ASPNETCORE_URLS="http://127.0.0.1:$API_PORT" DOTNET_PerfMapEnabled="${PERF:-0}" DOTNET_EnableWriteXorExecute="$([ "${PERF:-0}" = 1 ] && echo 0 || echo 1)" dotnet "$API_DLL" > "$TMP/api.log" 2>&1 &
 API_PID=$!
 for _ in $(seq 300); do curl -fsS -m 2 "http://127.0.0.1:$API_PORT/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
 curl -fsS -m 2 "http://127.0.0.1:$API_PORT/readyz" >/dev/null || { cat "$TMP/api.log"; exit 1; }
 log "API (Production, Release) on :$API_PORT pid $API_PID"
 
+if [ "${PERF:-0}" = 1 ]; then
+  # Optional CPU profile of the first measured phase (perf + the runtime's perf map for JIT-compiled frames).
+  export BENCH_PHASE_FILE="$TMP/phase"
+  ( while [ ! -f "$BENCH_PHASE_FILE" ]; do sleep 0.05; done
+    perf record -a -g -F 499 -o "${PERF_OUT:-/tmp/ledger.perf.data}" -- sleep "$BENCH_SECS" >/dev/null 2>&1 ) &
+fi
 echo "== ledger benchmark $(date -u +%Y-%m-%dT%H:%M:%SZ)  host $(hostname)  cores $(nproc)  load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "pgbench tpcb-like -c 8 -j 2 -T $PGBENCH_SECS: $PGBENCH_TPS tps (latency average $PGBENCH_LAT ms)"
 dotnet artifacts/bin/Points.Bench.Ledger/release/Points.Bench.Ledger.dll \
   --api "http://127.0.0.1:$API_PORT" --signing-key "$Auth__SigningKey" --seconds "$BENCH_SECS" \
-  --connections "$CONNECTIONS" --pgbench-tps "$PGBENCH_TPS" \
+  --connections "$CONNECTIONS" --pgbench-tps "$PGBENCH_TPS" --expected-rps "${EXPECTED_RPS:-2000}" \
   --api-pid "$API_PID" --pg-pid "$(head -1 "$(sed -E 's/.*data ([^)]*)\).*/\1/' <<< "$(grep 'postgres on' "$TMP/servers.err")")/postmaster.pid")"
 
 kill "$API_PID"; wait "$API_PID" 2>/dev/null || true; API_PID=""

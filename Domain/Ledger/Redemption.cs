@@ -54,9 +54,10 @@ public sealed class Redemption
         Fingerprint = string.Empty;
     }
 
-    public Redemption(Guid id, Guid merchantId, Guid townId, Guid residentId, long points, string idempotencyKey, string fingerprint, Guid journalEntryId, string? note, Guid actorId, DateTimeOffset now)
+    public Redemption(Guid id, Guid merchantId, Guid townId, Guid residentId, long points, string idempotencyKey, string fingerprint, Guid journalEntryId, Guid paycodeId, string? note, Guid actorId, DateTimeOffset now)
     {
         Id = id;
+        PaycodeId = paycodeId;
         MerchantId = merchantId;
         TownId = townId;
         ResidentId = residentId;
@@ -85,6 +86,9 @@ public sealed class Redemption
     public string Fingerprint { get; private set; }
 
     public Guid JournalEntryId { get; private set; }
+
+    /// <summary>The paycode this redemption consumed; unique, so a paycode can pay only once even without a guarded update.</summary>
+    public Guid? PaycodeId { get; private set; }
 
     public string? Note { get; private set; }
 

@@ -1,9 +1,13 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.Extensions.Options;
 using Points.Domain.Common;
 using Points.Domain.Ledger;
+using Points.Domain.Notifications;
+using Points.Infrastructure.Notifications;
 using Points.Infrastructure.Persistence;
 
 namespace Points.Infrastructure.Ledger;
@@ -47,18 +51,40 @@ public sealed class RedemptionService(PointsDbContext db, LedgerService ledger, 
         return new IssuedPaycode(code, paycode.ExpiresAt);
     }
 
+    /// <summary>What a redemption needs to know, in one query: the paycode, the merchant and both ledger accounts.</summary>
+    private sealed record RedeemLookup(
+        Guid PaycodeId, Guid ResidentId, Guid PaycodeTownId, DateTimeOffset? UsedAt, DateTimeOffset ExpiresAt,
+        Guid MerchantTownId, string MerchantName, bool MerchantActive, Guid? WalletId, long WalletBalance, Guid? ReceivableId);
+
+    /// <summary>Compiled once per model (a compiled query binds to the model it first ran with; test hosts each build their own).</summary>
+    private static readonly ConditionalWeakTable<IModel, Func<PointsDbContext, string, Guid, CancellationToken, Task<RedeemLookup?>>> Lookups = [];
+
+    private static Func<PointsDbContext, string, Guid, CancellationToken, Task<RedeemLookup?>> CompileLookup() =>
+        EF.CompileAsyncQuery((PointsDbContext db, string codeHash, Guid merchantId, CancellationToken ct) =>
+            (from p in db.Paycodes
+             where p.CodeHash == codeHash
+             from m in db.Merchants
+             where m.Id == merchantId
+             from w in db.LedgerAccounts.Where(a => a.Kind == AccountKind.ResidentWallet && a.OwnerId == p.ResidentId).DefaultIfEmpty()
+             from r in db.LedgerAccounts.Where(a => a.Kind == AccountKind.MerchantReceivable && a.OwnerId == m.Id).DefaultIfEmpty()
+             select new RedeemLookup(
+                 p.Id, p.ResidentId, p.TownId, p.UsedAt, p.ExpiresAt, m.TownId, m.Name, m.IsActive,
+                 w == null ? null : w.Id, w == null ? 0 : w.Balance, r == null ? null : r.Id))
+            .FirstOrDefault());
+
+    /// <summary>
+    /// Two round trips: one query reads the paycode, the merchant and both accounts; one batch commits the journal
+    /// entry, the redemption row, the paycode's use, both balances and the resident's receipt notification. The
+    /// database refuses what must not happen, which aborts the whole batch: a second use of the paycode (unique
+    /// paycode on redemptions), a reused key (unique keys), an overdraft (the wallet's non-negative check).
+    /// </summary>
     public async Task<Result<RedemptionOutcome>> RedeemAsync(RedeemCommand command, CancellationToken ct)
     {
         var key = $"{command.MerchantId}:{command.IdempotencyKey}";
         var codeHash = Hash(command.Paycode);
         var fingerprint = $"{codeHash}|{command.Points}|{command.Note}";
-
-        // One round trip for the paycode and the merchant. A retry of a committed redemption finds its
-        // paycode used and is answered from the redemption row below; a reused key with a fresh paycode
-        // is caught by the journal's unique key inside the transaction.
-        var found = await db.Paycodes.AsNoTracking().Where(p => p.CodeHash == codeHash)
-            .SelectMany(p => db.Merchants.Where(m => m.Id == command.MerchantId), (p, m) => new { Paycode = p, Merchant = m })
-            .FirstOrDefaultAsync(ct);
+        // A retry of a committed redemption finds its paycode used and is answered from the redemption row.
+        var found = await Lookups.GetValue(db.Model, _ => CompileLookup())(db, codeHash, command.MerchantId, ct);
         if (found is null)
         {
             if (await ReplayAsync(key, fingerprint, ct) is { } replayed)
@@ -69,72 +95,80 @@ public sealed class RedemptionService(PointsDbContext db, LedgerService ledger, 
             return await db.Merchants.AnyAsync(m => m.Id == command.MerchantId && m.IsActive, ct) ? PaycodeErrors.Invalid : MerchantInactive;
         }
 
-        var (paycode, merchant) = (found.Paycode, found.Merchant);
         var now = clock.GetUtcNow();
-        if (paycode.UsedAt is not null || paycode.ExpiresAt <= now)
+        if (found.UsedAt is not null || found.ExpiresAt <= now)
         {
-            return await ReplayAsync(key, fingerprint, ct) ?? (paycode.UsedAt is not null ? PaycodeErrors.Used : PaycodeErrors.Expired);
+            return await ReplayAsync(key, fingerprint, ct) ?? (found.UsedAt is not null ? PaycodeErrors.Used : PaycodeErrors.Expired);
         }
 
-        if (!merchant.IsActive)
+        if (!found.MerchantActive)
         {
             return MerchantInactive;
         }
 
-        if (paycode.TownId != merchant.TownId)
+        if (found.PaycodeTownId != found.MerchantTownId)
         {
             return PaycodeErrors.OtherTown;
         }
 
-        var walletRef = AccountRef.Wallet(paycode.ResidentId, merchant.TownId);
-        var receivableRef = AccountRef.Merchant(merchant.Id, merchant.TownId);
-        var (wallet, receivable) = await ledger.EnsureAccountsAsync(walletRef, receivableRef, ct);
+        var walletRef = AccountRef.Wallet(found.ResidentId, found.MerchantTownId);
+        var receivableRef = AccountRef.Merchant(command.MerchantId, found.MerchantTownId);
+        var (wallet, receivable) = found is { WalletId: { } w, ReceivableId: { } r } ? (w, r) : await ledger.EnsureAccountsAsync(walletRef, receivableRef, ct);
+        if (found.WalletBalance < command.Points && found.WalletId is not null)
+        {
+            // Read before the batch: a clear refusal without a write. The check constraint still decides under concurrency.
+            return LedgerErrors.Insufficient;
+        }
+
         var redemptionId = Guid.CreateVersion7();
-        Result<RedemptionOutcome> result;
+        var transfer = new TransferRequest(walletRef, receivableRef, command.Points, TransferReason.Redemption, $"redemption:{key}", "redemption", redemptionId.ToString(), command.Note, command.ActorId);
+        if (transfer.Validate() is { } invalid)
+        {
+            return invalid;
+        }
+
+        var entry = new JournalEntry(Guid.CreateVersion7(), found.MerchantTownId, wallet, receivable, transfer, now);
+        var redemption = new Redemption(redemptionId, command.MerchantId, found.MerchantTownId, found.ResidentId, command.Points, key, fingerprint, entry.Id, found.PaycodeId, command.Note, command.ActorId, now);
+        var receipt = Outbox.Create(found.ResidentId, NotificationKind.RedemptionReceipt, new
+        {
+            merchantName = found.MerchantName,
+            points = command.Points,
+            balance = found.WalletBalance - command.Points,
+            redeemedAt = now.ToOffset(TimeSpan.FromHours(8)),
+        }, $"redemption:{redemptionId}", now);
+
+        // Balances first, both rows in id order (as every transfer locks them): the journal entry's foreign keys then
+        // find the account rows already locked by this transaction. Inserting first would make every concurrent
+        // redemption take a key-share lock on the merchant's hot row, which PostgreSQL keeps in multixacts (costly).
+        var batch = new StatementBatch(db);
+        foreach (var (account, delta) in wallet.CompareTo(receivable) < 0 ? [(wallet, -command.Points), (receivable, command.Points)] : new[] { (receivable, command.Points), (wallet, -command.Points) })
+        {
+            batch.Increment<LedgerAccount>(account, nameof(LedgerAccount.Balance), delta);
+        }
+
+        batch.Insert(entry).Insert(redemption)
+            .Set<Paycode>(found.PaycodeId, (nameof(Paycode.UsedAt), now), (nameof(Paycode.RedemptionId), redemptionId))
+            .Insert(receipt);
         try
         {
-            result = await ledger.InTransactionAsync<RedemptionOutcome>(async () =>
-            {
-                var transfer = new TransferRequest(walletRef, receivableRef, command.Points, TransferReason.Redemption, $"redemption:{key}", "redemption", redemptionId.ToString(), command.Note, command.ActorId);
-                Redemption? redemption = null;
-                var posted = await ledger.PostInTransactionAsync(
-                    transfer,
-                    wallet,
-                    receivable,
-                    entry =>
-                    {
-                        redemption = new Redemption(redemptionId, merchant.Id, merchant.TownId, paycode.ResidentId, command.Points, key, fingerprint, entry.Id, command.Note, command.ActorId, entry.OccurredAt);
-                        db.Redemptions.Add(redemption);
-                    },
-                    async () =>
-                    {
-                        var consumed = await db.Paycodes
-                            .Where(p => p.Id == paycode.Id && p.UsedAt == null && p.ExpiresAt > now)
-                            .ExecuteUpdateAsync(s => s.SetProperty(p => p.UsedAt, now).SetProperty(p => p.RedemptionId, redemptionId), ct);
-                        return consumed == 1 ? null : PaycodeErrors.Used;
-                    },
-                    ct);
-                if (!posted.IsSuccess)
-                {
-                    return posted.Error!;
-                }
-
-                return new RedemptionOutcome(redemption!, false);
-            }, ct);
+            await batch.ExecuteAsync(ct);
         }
-        catch (DbUpdateException ex) when (DatabaseSetup.IsUniqueViolation(ex))
+        catch (Exception ex) when (DatabaseSetup.IsUniqueViolation(ex))
         {
-            // The same key committed first in a concurrent request.
-            db.ChangeTracker.Clear();
+            // The same key committed first (a concurrent retry), or another redemption took the paycode.
             return await ReplayAsync(key, fingerprint, ct) ?? PaycodeErrors.Used;
         }
+        catch (Exception ex) when (DatabaseSetup.IsCheckViolation(ex))
+        {
+            return LedgerErrors.Insufficient;
+        }
 
-        if (result.IsSuccess && faults.Value.ExitAfterRedemptionCommit)
+        if (faults.Value.ExitAfterRedemptionCommit)
         {
             Environment.Exit(75);
         }
 
-        return result;
+        return new RedemptionOutcome(redemption, false);
     }
 
     /// <summary>A full refund within the town's window: the reversal and the refund mark commit together; the reversal's unique link forbids a second refund.</summary>

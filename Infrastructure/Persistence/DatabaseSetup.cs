@@ -19,7 +19,7 @@ public static class DatabaseSetup
         switch (provider)
         {
             case DatabaseProvider.Postgres:
-                options.UseNpgsql(connectionString, o => o.MigrationsHistoryTable("__ef_migrations_history"));
+                options.UseNpgsql(TunePostgres(connectionString), o => o.MigrationsHistoryTable("__ef_migrations_history"));
                 break;
             case DatabaseProvider.Sqlite:
                 options.UseSqlite(connectionString, o => o.MigrationsHistoryTable("__ef_migrations_history"));
@@ -33,10 +33,36 @@ public static class DatabaseSetup
         options.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
     }
 
+    /// <summary>
+    /// Defaults for the hot paths, unless the connection string sets them: statements used twice are prepared on
+    /// each pooled connection (PostgreSQL skips parse and plan), and a connection returned to the pool is not
+    /// reset with DISCARD ALL (which would also drop those prepared statements). The application keeps no
+    /// session state (no SET, temporary tables or advisory locks), so there is nothing to reset.
+    /// </summary>
+    public static string TunePostgres(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.MaxAutoPrepare = 64;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
+        if (!connectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.NoResetOnClose = true;
+        }
+
+        return builder.ConnectionString;
+    }
+
     public static bool IsUniqueViolation(DbUpdateException ex) => ex.InnerException is { } inner && IsUniqueViolation(inner);
 
-    public static bool IsCheckViolation(DbUpdateException ex) => ex.InnerException switch
+    public static bool IsCheckViolation(DbUpdateException ex) => ex.InnerException is { } inner && IsCheckViolation(inner);
+
+    public static bool IsCheckViolation(Exception ex) => ex switch
     {
+        DbUpdateException due => IsCheckViolation(due),
         PostgresException pg => pg.SqlState == PostgresErrorCodes.CheckViolation,
         SqliteException sqlite => sqlite.SqliteErrorCode == 19 && sqlite.SqliteExtendedErrorCode == 275,
         _ => false,

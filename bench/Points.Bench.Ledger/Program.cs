@@ -74,7 +74,7 @@ foreach (var c in connections)
 {
     // Paycodes are single use and live 60 s: mint enough for the phase just before it (1.5x the last
     // measured rate; a phase that runs out reports its rate over the time it ran).
-    const int warmupSeconds = 3;
+    var warmupSeconds = int.Parse(options.Get("warmup", "8"), CultureInfo.InvariantCulture);
     var estimate = Math.Max(2000, (int)((seconds + warmupSeconds) * previousRate * 1.5));
     var paycodes = paycodeQueue;
     paycodes.Clear();
@@ -97,6 +97,12 @@ foreach (var c in connections)
     var latencies = new List<double>[c];
     var (api0, pg0, client0) = (CpuMs(apiPid, false), CpuMs(pgPid, true), Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds);
     var started = Stopwatch.GetTimestamp();
+    if (Environment.GetEnvironmentVariable("BENCH_PHASE_FILE") is { Length: > 0 } phaseFile)
+    {
+        // Lets a profiler (bench/run-ledger.sh with PERF=1) sample exactly the measured phase.
+        File.WriteAllText(phaseFile, c.ToString(CultureInfo.InvariantCulture));
+    }
+
     var errors = await Phase(seconds, latencies, c);
     var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
     var all = latencies.SelectMany(l => l).Order().ToArray();

@@ -48,6 +48,7 @@ internal sealed class RedemptionConfiguration : IEntityTypeConfiguration<Redempt
         b.Property(x => x.Fingerprint).HasMaxLength(400).IsRequired();
         b.Property(x => x.Note).HasMaxLength(Redemption.NoteMaxLength);
         b.HasIndex(x => x.IdempotencyKey).IsUnique();
+        b.HasIndex(x => x.PaycodeId).IsUnique();
         b.HasIndex(x => new { x.MerchantId, x.CreatedAt });
         b.HasIndex(x => x.ResidentId);
     }

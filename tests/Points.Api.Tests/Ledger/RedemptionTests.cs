@@ -55,6 +55,33 @@ public sealed class RedemptionTests(PointsApiFactory factory) : IClassFixture<Po
     }
 
     [Fact]
+    public async Task Redeem_SamePaycodeUnderEightKeysInParallel_PaysOnceOthersUsedAndReceiptQueued()
+    {
+        var (resident, residentId) = await FreshResidentAsync(factory, 500);
+        var merchant = await factory.StaffAsync("merchant-market");
+        var code = await PaycodeAsync(resident);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            merchant.SendAsync(Post("/api/merchant/redemptions", new { paycode = code, points = 40 }, $"till-{i}:{Guid.NewGuid()}"))));
+
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);
+        foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.Created))
+        {
+            await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.Conflict, "paycode.used");
+        }
+
+        Assert.Equal(460, await BalanceAsync(factory, residentId));
+        var receipts = await factory.WithDbAsync(db => db.Notifications
+            .Where(n => n.RecipientId == residentId && n.Kind == Points.Domain.Notifications.NotificationKind.RedemptionReceipt).ToListAsync());
+        var receipt = Assert.Single(receipts);
+        var payload = JsonDocument.Parse(receipt.PayloadJson).RootElement;
+        Assert.Equal(40, payload.GetProperty("points").GetInt64());
+        Assert.Equal(460, payload.GetProperty("balance").GetInt64());
+        Assert.False(string.IsNullOrEmpty(payload.GetProperty("merchantName").GetString()));
+        await AssertLedgerConsistentAsync(factory);
+    }
+
+    [Fact]
     public async Task Paycode_ForResident_IsUniqueWithPngQrAndExpiresInSixtySeconds()
     {
         var resident = await factory.ResidentAsync(3);
