@@ -27,11 +27,18 @@ $BENCH load --pg "$CONN" --residents "$N"
 $BENCH rescore --pg "$CONN"
 
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+if [ "${PERF:-0}" = 1 ]; then
+  # Optional CPU profile of 10 s of the bank query run (perf + the runtime's perf map for JIT-compiled frames).
+  export BENCH_PHASE_FILE="$LOG.phase"
+  ( while [ ! -f "$BENCH_PHASE_FILE" ]; do sleep 0.05; done; sleep 5
+    perf record -a -g -F 499 -o "${PERF_OUT:-/tmp/credit.perf.data}" -- sleep 10 >/dev/null 2>&1; rm -f "$BENCH_PHASE_FILE" ) &
+fi
+DOTNET_PerfMapEnabled="${PERF:-0}" DOTNET_EnableWriteXorExecute="$([ "${PERF:-0}" = 1 ] && echo 0 || echo 1)" \
 ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="http://127.0.0.1:$PORT" \
   Database__Provider=Postgres ConnectionStrings__Points="$CONN" Redis__Configuration="$POINTS_TEST_REDIS" \
   Auth__SigningKey="bench-signing-key-that-is-long-enough-0123456789" WeChat__BaseUrl=http://127.0.0.1:9 WeChat__AppId=wx0000bench000000 WeChat__AppSecret=bench-secret Points__DataProtectionKey=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8= Points__SeedDemo=false Scheduler__Enabled=false \
   Logging__LogLevel__Default=Warning \
   dotnet artifacts/bin/Points.Api/release/Points.Api.dll > /tmp/credit-bench-api.log 2>&1 &
-API=$!
+API=$!; echo "api pid $API"
 for _ in $(seq 60); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 1; done
 $BENCH bank --pg "$CONN" --url "http://127.0.0.1:$PORT" --connections 64 --seconds 20 --tokens 10000

@@ -13,6 +13,8 @@ public static class CreditSetup
         services.AddScoped<BehaviourFeatureExtractor>();
         services.AddScoped<CreditProfileService>();
         services.AddScoped<CreditConsentService>();
+        services.AddSingleton<CreditQueryAuditor>();
+        services.AddHostedService(sp => sp.GetRequiredService<CreditQueryAuditor>());
         services.AddScoped<CreditTrainingService>();
         services.AddHostedService<CreditModelLoader>();
         services.AddScheduledJob<CreditRescoreJob>();

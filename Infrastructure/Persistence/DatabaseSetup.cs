@@ -78,6 +78,7 @@ public static class DatabaseSetup
         PostgresException pg when pg.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.TooManyConnections => true,
         SqliteException sqlite when sqlite.SqliteErrorCode is 5 or 6 => true,
         StackExchange.Redis.RedisException => true,
+        Credit.CreditAuditUnavailableException => true,
         TimeoutException => true,
         DbUpdateException or InvalidOperationException when ex.InnerException is not null => IsTransient(ex.InnerException),
         _ => false,

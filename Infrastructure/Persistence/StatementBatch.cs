@@ -22,8 +22,10 @@ namespace Points.Infrastructure.Persistence;
 public sealed class StatementBatch(PointsDbContext db)
 {
     private static readonly ConcurrentDictionary<(Type, string), string> InsertSql = new();
+    private static readonly ConcurrentDictionary<(string Template, string FirstPlaceholder), string> Rendered = new();
 
-    private readonly List<(string Sql, List<(IProperty Property, string Name, object? Value)> Parameters)> _statements = [];
+    /// <summary>Statements keep parameter slots (<c>{0}</c>, <c>{1}</c>…) until execution, which renders them for the provider.</summary>
+    private readonly List<(string Sql, List<(IProperty Property, object? Value)> Parameters)> _statements = [];
     private readonly ISqlGenerationHelper _sql = db.GetService<ISqlGenerationHelper>();
 
     public int Count => _statements.Count;
@@ -34,15 +36,14 @@ public sealed class StatementBatch(PointsDbContext db)
     {
         var type = Entity<T>();
         var properties = type.GetProperties().ToArray();
-        var prefix = "p" + _statements.Count.ToString(CultureInfo.InvariantCulture) + "_";
         var sql = InsertSql.GetOrAdd((typeof(T), db.Database.ProviderName ?? string.Empty), _ =>
         {
             var table = StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema());
             var columns = string.Join(", ", properties.Select(p => _sql.DelimitIdentifier(p.GetColumnName(table)!)));
-            var values = string.Join(", ", properties.Select((_, i) => _sql.GenerateParameterNamePlaceholder("{0}" + i.ToString(CultureInfo.InvariantCulture))));
+            var values = string.Join(", ", properties.Select((_, i) => Slot(i)));
             return $"INSERT INTO {_sql.DelimitIdentifier(type.GetTableName()!, type.GetSchema())} ({columns}) VALUES ({values})";
         });
-        _statements.Add((sql.Replace("{0}", prefix, StringComparison.Ordinal), [.. properties.Select((p, i) => (p, prefix + i.ToString(CultureInfo.InvariantCulture), p.GetGetter().GetClrValue(entity)))]));
+        _statements.Add((sql, [.. properties.Select(p => (p, p.GetGetter().GetClrValue(entity)))]));
         return this;
     }
 
@@ -57,11 +58,10 @@ public sealed class StatementBatch(PointsDbContext db)
         var table = StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema());
         var key = type.FindPrimaryKey()!.Properties.Single();
         var column = type.FindProperty(property)!;
-        var prefix = "p" + _statements.Count.ToString(CultureInfo.InvariantCulture) + "_";
         var c = _sql.DelimitIdentifier(column.GetColumnName(table)!);
         _statements.Add((
-            $"UPDATE {_sql.DelimitIdentifier(table.Name, table.Schema)} SET {c} = {c} + {_sql.GenerateParameterNamePlaceholder(prefix + "d")} WHERE {_sql.DelimitIdentifier(key.GetColumnName(table)!)} = {_sql.GenerateParameterNamePlaceholder(prefix + "k")}",
-            [(column, prefix + "d", delta), (key, prefix + "k", id)]));
+            $"UPDATE {_sql.DelimitIdentifier(table.Name, table.Schema)} SET {c} = {c} + {Slot(0)} WHERE {_sql.DelimitIdentifier(key.GetColumnName(table)!)} = {Slot(1)}",
+            [(column, delta), (key, id)]));
         return this;
     }
 
@@ -72,11 +72,10 @@ public sealed class StatementBatch(PointsDbContext db)
         var type = Entity<T>();
         var table = StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema());
         var key = type.FindPrimaryKey()!.Properties.Single();
-        var prefix = "p" + _statements.Count.ToString(CultureInfo.InvariantCulture) + "_";
-        var parameters = values.Select((v, i) => (type.FindProperty(v.Property)!, prefix + i.ToString(CultureInfo.InvariantCulture), v.Value)).ToList();
-        var assignments = string.Join(", ", parameters.Select(p => $"{_sql.DelimitIdentifier(p.Item1.GetColumnName(table)!)} = {_sql.GenerateParameterNamePlaceholder(p.Item2)}"));
-        parameters.Add((key, prefix + "k", id));
-        _statements.Add(($"UPDATE {_sql.DelimitIdentifier(table.Name, table.Schema)} SET {assignments} WHERE {_sql.DelimitIdentifier(key.GetColumnName(table)!)} = {_sql.GenerateParameterNamePlaceholder(prefix + "k")}", parameters));
+        var parameters = values.Select(v => (type.FindProperty(v.Property)!, v.Value)).ToList();
+        var assignments = string.Join(", ", parameters.Select((p, i) => $"{_sql.DelimitIdentifier(p.Item1.GetColumnName(table)!)} = {Slot(i)}"));
+        parameters.Add((key, id));
+        _statements.Add(($"UPDATE {_sql.DelimitIdentifier(table.Name, table.Schema)} SET {assignments} WHERE {_sql.DelimitIdentifier(key.GetColumnName(table)!)} = {Slot(parameters.Count - 1)}", parameters));
         return this;
     }
 
@@ -96,13 +95,14 @@ public sealed class StatementBatch(PointsDbContext db)
             if (connection is NpgsqlConnection && connection.CanCreateBatch)
             {
                 await using var batch = connection.CreateBatch();
+                // Positional parameters ($1, $2…): Npgsql sends the text as is, and equal statements share one prepared statement.
                 foreach (var (sql, parameters) in _statements)
                 {
                     var command = batch.CreateBatchCommand();
-                    command.CommandText = sql;
+                    command.CommandText = Render(sql, parameters.Count, i => "$" + (i + 1).ToString(CultureInfo.InvariantCulture));
                     foreach (var p in parameters)
                     {
-                        command.Parameters.Add(Parameter(factory, p));
+                        command.Parameters.Add(Parameter(factory, p, string.Empty));
                     }
 
                     batch.BatchCommands.Add(command);
@@ -118,10 +118,11 @@ public sealed class StatementBatch(PointsDbContext db)
             {
                 await using var command = connection.CreateCommand();
                 command.Transaction = tx;
-                command.CommandText = _statements[i].Sql;
-                foreach (var p in _statements[i].Parameters)
+                var (sql, parameters) = _statements[i];
+                command.CommandText = Render(sql, parameters.Count, k => _sql.GenerateParameterNamePlaceholder(Name(k)));
+                for (var k = 0; k < parameters.Count; k++)
                 {
-                    command.Parameters.Add(Parameter(factory, p));
+                    command.Parameters.Add(Parameter(factory, parameters[k], _sql.GenerateParameterName(Name(k))));
                 }
 
                 rows[i] = await command.ExecuteNonQueryAsync(ct);
@@ -136,8 +137,24 @@ public sealed class StatementBatch(PointsDbContext db)
         }
     }
 
-    private static DbParameter Parameter(DbCommand factory, (IProperty Property, string Name, object? Value) p) =>
-        p.Property.GetRelationalTypeMapping().CreateParameter(factory, p.Name, p.Value, p.Property.IsNullable);
+    private static string Slot(int index) => "{" + index.ToString(CultureInfo.InvariantCulture) + "}";
+
+    private static string Name(int index) => "p" + index.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The template with its slots replaced, once per template and style.</summary>
+    private static string Render(string sql, int count, Func<int, string> placeholder) =>
+        Rendered.GetOrAdd((sql, placeholder(0)), _ =>
+        {
+            for (var i = 0; i < count; i++)
+            {
+                sql = sql.Replace(Slot(i), placeholder(i), StringComparison.Ordinal);
+            }
+
+            return sql;
+        });
+
+    private static DbParameter Parameter(DbCommand factory, (IProperty Property, object? Value) p, string name) =>
+        p.Property.GetRelationalTypeMapping().CreateParameter(factory, name, p.Value, p.Property.IsNullable);
 
     private IEntityType Entity<T>() => db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not mapped");
 }

@@ -8,7 +8,7 @@ public sealed class LedgerRulesTests
     private static readonly DateTimeOffset Now = new(2026, 11, 23, 10, 0, 0, TimeSpan.FromHours(8));
 
     private static Redemption NewRedemption() =>
-        new(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), 10, "m:k", "f", Guid.NewGuid(), null, Guid.NewGuid(), Now);
+        new(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), 10, "m:k", "f", Guid.NewGuid(), Guid.NewGuid(), null, Guid.NewGuid(), Now);
 
     [Theory]
     [InlineData(0, 0, true)]

@@ -29,6 +29,51 @@ public sealed class CreditConsentTests(PointsApiFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task BankQuery_FortyInParallel_EachAnsweredAfterItsOwnAuditRow()
+    {
+        var resident = await factory.ResidentAsync(21);
+        var bank = await factory.ClientAsAsync(Role.Bank, DemoSeeder.DemoBankClientId);
+        var (consentId, token) = await GrantAsync(resident, DemoBank);
+        var unknown = CreditConsentService.NewToken();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => bank.GetAsync($"/api/bank/credit/{(i % 4 == 0 ? unknown : token)}")));
+
+        Assert.Equal(30, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
+        Assert.Equal(10, responses.Count(r => r.StatusCode == HttpStatusCode.Forbidden));
+        var rows = await factory.WithDbAsync(db => db.CreditQueries.AsNoTracking().Where(q => q.BankId == DemoBank && (q.ConsentId == consentId || q.ConsentId == null)).ToListAsync());
+        Assert.Equal(30, rows.Count(q => q.ConsentId == consentId && q.Outcome == CreditQueryOutcome.Granted));
+        Assert.True(rows.Count(q => q.ConsentId == null && q.Outcome == CreditQueryOutcome.Denied) >= 10);
+        Assert.Equal(rows.Count, rows.Select(q => q.Id).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task BankQuery_WhenAuditCannotBeWritten_Returns503AndRevealsNothing()
+    {
+        var resident = await factory.ResidentAsync(23);
+        var bank = await factory.ClientAsAsync(Role.Bank, DemoSeeder.DemoBankClientId);
+        var (consentId, token) = await GrantAsync(resident, DemoBank);
+
+        await factory.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("ALTER TABLE credit_queries RENAME TO credit_queries_away"));
+        HttpResponseMessage refused;
+        try
+        {
+            refused = await bank.GetAsync($"/api/bank/credit/{token}");
+        }
+        finally
+        {
+            await factory.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("ALTER TABLE credit_queries_away RENAME TO credit_queries"));
+        }
+
+        var problem = await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.ServiceUnavailable, "service.busy");
+        Assert.DoesNotContain("tier", problem.GetRawText(), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(0, await factory.WithDbAsync(db => db.CreditQueries.CountAsync(q => q.ConsentId == consentId)));
+
+        var answered = await bank.GetAsync($"/api/bank/credit/{token}");
+        Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+        Assert.Equal(1, await factory.WithDbAsync(db => db.CreditQueries.CountAsync(q => q.ConsentId == consentId)));
+    }
+
+    [Fact]
     public async Task BankQuery_WithLiveConsent_ReturnsOnlyTierBandAsOfModelVersion_AndIsAudited()
     {
         var resident = await factory.ResidentAsync(5);
