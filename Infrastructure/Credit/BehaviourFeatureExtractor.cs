@@ -280,16 +280,23 @@ public sealed class BehaviourFeatureExtractor(PointsDbContext db)
     /// <summary>
     /// Participation group: approvedDeclarations365d (approved, decided in the window), verifiedHazardReports365d
     /// (reported in the window and accepted, being fixed or closed by staff), learningReads90d (articles read to the
-    /// end in the window). Zero when a resident has none.
+    /// end in the window). Zero when a resident has none. As it stood at as-of: a declaration revoked after as-of
+    /// still counts (a revoked declaration's last action is its revocation), and a hazard report counts when its
+    /// timeline shows it accepted (or further) before as-of and not rejected before as-of.
     /// </summary>
     private async Task ParticipationAsync(FeatureMatrix m, List<Guid>? ids, DateTimeOffset asOf, CancellationToken ct)
     {
         var year = asOf.AddDays(-365);
         var quarter = asOf.AddDays(-90);
         var declarations = db.Declarations.AsNoTracking()
-            .Where(d => d.Status == DeclarationStatus.Approved && d.DecidedAt >= year && d.DecidedAt < asOf);
+            .Where(d => d.DecidedAt >= year && d.DecidedAt < asOf
+                && (d.Status == DeclarationStatus.Approved || (d.Status == DeclarationStatus.Revoked && d.LastActionAt >= asOf)));
+        string[] verified = [nameof(HazardStatus.Accepted), nameof(HazardStatus.Fixing), nameof(HazardStatus.Closed)];
+        var steps = db.ParticipationEvents.AsNoTracking().Where(e => e.Subject == TimelineSubject.HazardReport && e.At < asOf);
         var hazards = db.HazardReports.AsNoTracking()
-            .Where(h => (h.Status == HazardStatus.Accepted || h.Status == HazardStatus.Fixing || h.Status == HazardStatus.Closed) && h.ReportedAt >= year && h.ReportedAt < asOf);
+            .Where(h => h.ReportedAt >= year && h.ReportedAt < asOf
+                && steps.Any(e => e.SubjectId == h.Id && verified.Contains(e.Action))
+                && !steps.Any(e => e.SubjectId == h.Id && e.Action == nameof(HazardStatus.Rejected)));
         var reads = db.ArticleReads.AsNoTracking().Where(r => r.CompletedAt >= quarter && r.CompletedAt < asOf);
         if (ids is not null)
         {
