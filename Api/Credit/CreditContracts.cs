@@ -74,4 +74,5 @@ public sealed record CreditModelResponse(string Version, CreditModelKind Kind, b
 
 public sealed record TrainResponse(string Version, int Labels, int Bads, double CvAucMean, double CvAucSd, double CvKsMean, double CvKsSd, double? Psi, string PsiVerdict, bool IsActive);
 
-public sealed record ActivateResponse(string Version, bool IsActive);
+/// <summary>The version now live and how many residents were re-scored with it.</summary>
+public sealed record ActivateResponse(string Version, bool IsActive, int Rescored);

@@ -39,7 +39,7 @@ public static class CreditEndpoints
         var admin = app.MapGroup("/api/admin/credit/models").WithTags("Credit").RequireAuthorization(p => p.RequireRole(Roles.Admin));
         admin.MapGet("/", ListModelsAsync).WithName(nameof(ListModelsAsync)).WithSummary("评分模型版本、指标与模型卡");
         admin.MapPost("/train", TrainModelAsync).WithName(nameof(TrainModelAsync)).WithSummary("用银行回传的贷款结果训练新版本（不自动启用）");
-        admin.MapPost("/{version}/activate", ActivateModelAsync).WithName(nameof(ActivateModelAsync)).WithSummary("启用某个模型版本");
+        admin.MapPost("/{version}/activate", ActivateModelAsync).WithName(nameof(ActivateModelAsync)).WithSummary("启用某个模型版本，并立即用它为全部居民重新评分（返回重新评分人数）");
     }
 
     public static async Task<Results<Ok<MyCreditResponse>, ProblemHttpResult>> GetMyCreditAsync(
@@ -261,10 +261,23 @@ public static class CreditEndpoints
             new TrainResponse(t.Version, t.Labels, t.Bads, t.CvAucMean, t.CvAucSd, t.CvKsMean, t.CvKsSd, double.IsNaN(t.Psi) ? null : t.Psi, t.PsiVerdict, false));
     }
 
-    public static async Task<Results<Ok<ActivateResponse>, ProblemHttpResult>> ActivateModelAsync(string version, CreditModelStore models, CancellationToken ct)
+    /// <summary>
+    /// Activates a version, then re-scores every resident with it as of now, so each resident's latest profile
+    /// carries the new version at once (earlier profiles stay in the history). The re-score runs after the
+    /// activation committed and is not cut short when the caller disconnects: half the town must not stay on the
+    /// old model until the nightly run.
+    /// </summary>
+    public static async Task<Results<Ok<ActivateResponse>, ProblemHttpResult>> ActivateModelAsync(
+        string version, CreditModelStore models, CreditProfileService profiles, TimeProvider clock, CancellationToken ct)
     {
         var activated = await models.ActivateAsync(version, ct);
-        return activated.IsSuccess ? TypedResults.Ok(new ActivateResponse(activated.Value.Version, true)) : Problems.From(activated.Error!);
+        if (!activated.IsSuccess)
+        {
+            return Problems.From(activated.Error!);
+        }
+
+        var rescored = await profiles.RescoreAllAsync(clock.GetUtcNow(), activated.Value, CancellationToken.None);
+        return TypedResults.Ok(new ActivateResponse(activated.Value.Version, true, rescored.Residents));
     }
 
     private static ScoreTier TierOf(string code) => ScoreTiers.All.FirstOrDefault(t => t.Code == code) ?? ScoreTiers.All[0];

@@ -5,7 +5,11 @@ namespace Points.Api.Ledger;
 
 public sealed record PointsEntryResponse(Guid Id, long Points, TransferReason Reason, string? Note, DateTimeOffset At);
 
-/// <summary>My points: balance, pending (awards post at once today, so always 0), and a keyset page of entries.</summary>
+/// <summary>
+/// My points: balance, pending (points expected but not received yet: declarations under review and accepted
+/// hazard reports not yet closed, see <see cref="Points.Infrastructure.Participation.PendingPoints"/>), and a keyset
+/// page of entries.
+/// </summary>
 public sealed record PointsResponse(long Balance, long Pending, IReadOnlyList<PointsEntryResponse> Entries, string? Next);
 
 public sealed record PaycodeResponse(string Code, DateTimeOffset ExpiresAt, string QrPng);

@@ -6,6 +6,7 @@ using Points.Api.Http;
 using Points.Domain.Identity;
 using Points.Domain.Ledger;
 using Points.Infrastructure.Ledger;
+using Points.Infrastructure.Participation;
 using Points.Infrastructure.Persistence;
 using QRCoder;
 
@@ -16,7 +17,7 @@ public static class PointsEndpoints
     public static void MapPoints(this IEndpointRouteBuilder app)
     {
         var me = app.MapGroup("/api/me").WithTags("Points").RequireAuthorization();
-        me.MapGet("/points", GetMyPointsAsync).WithName(nameof(GetMyPointsAsync)).WithSummary("我的积分：余额与明细（按时间倒序分页，next 为下一页游标）");
+        me.MapGet("/points", GetMyPointsAsync).WithName(nameof(GetMyPointsAsync)).WithSummary("我的积分：余额、待入账积分（审核中的申报与已受理未办结的隐患报告预计可得）与明细（按时间倒序分页，next 为下一页游标）");
         me.MapPost("/paycode", IssuePaycodeAsync).WithName(nameof(IssuePaycodeAsync)).WithSummary("生成一次性付款码（60秒有效，含二维码 PNG）")
             .RequireAuthorization(p => p.RequireRole(Roles.Resident));
 
@@ -30,7 +31,7 @@ public static class PointsEndpoints
     }
 
     public static async Task<Results<Ok<PointsResponse>, ValidationProblem>> GetMyPointsAsync(
-        ClaimsPrincipal principal, LedgerReports reports, CancellationToken ct, string? cursor = null, int pageSize = 20)
+        ClaimsPrincipal principal, LedgerReports reports, PendingPoints pending, CancellationToken ct, string? cursor = null, int pageSize = 20)
     {
         if (pageSize is < 1 or > 100)
         {
@@ -42,8 +43,9 @@ public static class PointsEndpoints
             return Problems.Validation("cursor", "分页游标无效");
         }
 
-        var page = await reports.WalletAsync(principal.Me().Id, cursor, pageSize, ct);
-        return TypedResults.Ok(new PointsResponse(page.Balance, 0,
+        var me = principal.Me().Id;
+        var page = await reports.WalletAsync(me, cursor, pageSize, ct);
+        return TypedResults.Ok(new PointsResponse(page.Balance, await pending.OfResidentAsync(me, ct),
             page.Entries.Select(e => new PointsEntryResponse(e.Id, e.Points, e.Reason, e.Note, e.At)).ToList(), page.Next));
     }
 

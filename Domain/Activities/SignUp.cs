@@ -45,6 +45,12 @@ public sealed class SignUp
     /// <summary>Staff confirmed the resident did not come.</summary>
     public bool NoShow { get; private set; }
 
+    /// <summary>
+    /// When staff recorded the no-show. Kept when the no-show is later corrected to attended, so the
+    /// credit features as of an earlier instant still see what was on record then.
+    /// </summary>
+    public DateTimeOffset? NoShowAt { get; private set; }
+
     public DateTimeOffset? CheckedInAt { get; private set; }
 
     public CheckInMethod? CheckInMethod { get; private set; }
@@ -53,6 +59,7 @@ public sealed class SignUp
 
     public int? AttendedMinutes { get; private set; }
 
+    /// <summary>When staff last decided attended or no-show: the status holds from this instant on.</summary>
     public DateTimeOffset? ConfirmedAt { get; private set; }
 
     public Guid? ConfirmedBy { get; private set; }
@@ -165,6 +172,7 @@ public sealed class SignUp
 
         Status = SignUpStatus.NoShow;
         NoShow = true;
+        NoShowAt = now;
         ConfirmedAt = now;
         ConfirmedBy = staffId;
         return this;

@@ -221,6 +221,9 @@ public sealed class BehaviourFeatureExtractor(PointsDbContext db)
     /// Attendance group over sign-ups of activities that started in the window before as-of: activitiesAttended90d/365d,
     /// volunteerHours365d (attended minutes / 60), noShowCount365d, noShowRate365d (no-shows / (attended + no-shows),
     /// missing without either), lateCancels365d (late cancellations made in the window). One GROUP BY per resident.
+    /// Each sign-up counts as it stood at as-of, not by its current status: attended only when staff confirmed it
+    /// before as-of (<c>confirmed_at</c>), a no-show only when recorded before as-of (<c>no_show_at</c>) and not yet
+    /// corrected to attended by then, a late cancellation only when made before as-of (<c>cancelled_at</c>).
     /// </summary>
     private async Task AttendanceAsync(FeatureMatrix m, List<Guid>? ids, DateTimeOffset asOf, CancellationToken ct)
     {
@@ -233,16 +236,25 @@ public sealed class BehaviourFeatureExtractor(PointsDbContext db)
         }
 
         var rows = await signUps
-            .Join(db.Activities.AsNoTracking(), s => s.ActivityId, a => a.Id, (s, a) => new { s.ResidentId, s.Status, s.AttendedMinutes, s.CancelledLate, s.CancelledAt, a.StartsAt })
+            .Join(db.Activities.AsNoTracking(), s => s.ActivityId, a => a.Id, (s, a) => new
+            {
+                s.ResidentId,
+                s.AttendedMinutes,
+                s.CancelledLate,
+                s.CancelledAt,
+                a.StartsAt,
+                Attended = s.Status == SignUpStatus.Attended && s.ConfirmedAt < asOf,
+                NoShow = s.NoShowAt < asOf && !(s.Status == SignUpStatus.Attended && s.ConfirmedAt < asOf),
+            })
             .Where(x => (x.StartsAt >= year && x.StartsAt < asOf) || (x.CancelledLate && x.CancelledAt >= year && x.CancelledAt < asOf))
             .GroupBy(x => x.ResidentId)
             .Select(g => new
             {
                 Resident = g.Key,
-                Attended365 = g.Count(x => x.Status == SignUpStatus.Attended && x.StartsAt >= year && x.StartsAt < asOf),
-                Attended90 = g.Count(x => x.Status == SignUpStatus.Attended && x.StartsAt >= quarter && x.StartsAt < asOf),
-                Minutes = g.Sum(x => x.Status == SignUpStatus.Attended && x.StartsAt >= year && x.StartsAt < asOf ? x.AttendedMinutes ?? 0 : 0),
-                NoShows = g.Count(x => x.Status == SignUpStatus.NoShow && x.StartsAt >= year && x.StartsAt < asOf),
+                Attended365 = g.Count(x => x.Attended && x.StartsAt >= year && x.StartsAt < asOf),
+                Attended90 = g.Count(x => x.Attended && x.StartsAt >= quarter && x.StartsAt < asOf),
+                Minutes = g.Sum(x => x.Attended && x.StartsAt >= year && x.StartsAt < asOf ? x.AttendedMinutes ?? 0 : 0),
+                NoShows = g.Count(x => x.NoShow && x.StartsAt >= year && x.StartsAt < asOf),
                 LateCancels = g.Count(x => x.CancelledLate && x.CancelledAt >= year && x.CancelledAt < asOf),
             })
             .ToListAsync(ct);
@@ -268,16 +280,23 @@ public sealed class BehaviourFeatureExtractor(PointsDbContext db)
     /// <summary>
     /// Participation group: approvedDeclarations365d (approved, decided in the window), verifiedHazardReports365d
     /// (reported in the window and accepted, being fixed or closed by staff), learningReads90d (articles read to the
-    /// end in the window). Zero when a resident has none.
+    /// end in the window). Zero when a resident has none. As it stood at as-of: a declaration revoked after as-of
+    /// still counts (a revoked declaration's last action is its revocation), and a hazard report counts when its
+    /// timeline shows it accepted (or further) before as-of and not rejected before as-of.
     /// </summary>
     private async Task ParticipationAsync(FeatureMatrix m, List<Guid>? ids, DateTimeOffset asOf, CancellationToken ct)
     {
         var year = asOf.AddDays(-365);
         var quarter = asOf.AddDays(-90);
         var declarations = db.Declarations.AsNoTracking()
-            .Where(d => d.Status == DeclarationStatus.Approved && d.DecidedAt >= year && d.DecidedAt < asOf);
+            .Where(d => d.DecidedAt >= year && d.DecidedAt < asOf
+                && (d.Status == DeclarationStatus.Approved || (d.Status == DeclarationStatus.Revoked && d.LastActionAt >= asOf)));
+        string[] verified = [nameof(HazardStatus.Accepted), nameof(HazardStatus.Fixing), nameof(HazardStatus.Closed)];
+        var steps = db.ParticipationEvents.AsNoTracking().Where(e => e.Subject == TimelineSubject.HazardReport && e.At < asOf);
         var hazards = db.HazardReports.AsNoTracking()
-            .Where(h => (h.Status == HazardStatus.Accepted || h.Status == HazardStatus.Fixing || h.Status == HazardStatus.Closed) && h.ReportedAt >= year && h.ReportedAt < asOf);
+            .Where(h => h.ReportedAt >= year && h.ReportedAt < asOf
+                && steps.Any(e => e.SubjectId == h.Id && verified.Contains(e.Action))
+                && !steps.Any(e => e.SubjectId == h.Id && e.Action == nameof(HazardStatus.Rejected)));
         var reads = db.ArticleReads.AsNoTracking().Where(r => r.CompletedAt >= quarter && r.CompletedAt < asOf);
         if (ids is not null)
         {

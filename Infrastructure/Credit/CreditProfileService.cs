@@ -57,9 +57,12 @@ public sealed class CreditProfileService(PointsDbContext db, BehaviourFeatureExt
     /// Re-scores every resident as of <paramref name="asOf"/>: features in a few set-based queries, scoring in
     /// parallel in memory, profiles written in batches (COPY on PostgreSQL).
     /// </summary>
-    public async Task<RescoreSummary> RescoreAllAsync(DateTimeOffset asOf, CancellationToken ct)
+    public async Task<RescoreSummary> RescoreAllAsync(DateTimeOffset asOf, CancellationToken ct) =>
+        await RescoreAllAsync(asOf, await models.LiveAsync(ct), ct);
+
+    /// <summary>Re-scores every resident with <paramref name="live"/> (the model just activated).</summary>
+    public async Task<RescoreSummary> RescoreAllAsync(DateTimeOffset asOf, LiveCreditModel live, CancellationToken ct)
     {
-        var live = await models.LiveAsync(ct);
         var watch = Stopwatch.StartNew();
         var matrix = await extractor.ExtractAsync(null, asOf, ct);
         var extract = watch.Elapsed;

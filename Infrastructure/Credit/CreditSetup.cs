@@ -18,6 +18,8 @@ public static class CreditSetup
         services.AddScoped<CreditTrainingService>();
         services.AddHostedService<CreditModelLoader>();
         services.AddScheduledJob<CreditRescoreJob>();
+        services.AddScoped<CreditProfileRetention>();
+        services.AddScheduledJob<CreditProfileRetentionJob>();
         services.AddScoped<IDemoSeedContributor, CreditDemoSeed>();
         return services;
     }

@@ -32,6 +32,7 @@ public static class ParticipationSetup
         services.AddSingleton<IFileStorage, LocalDiskFileStorage>();
         services.AddSingleton<IContentChecker, BlocklistContentChecker>();
         services.AddScoped<IResidentNotifier, OutboxResidentNotifier>();
+        services.AddScoped<PendingPoints>();
         services.AddScoped<IDemoSeedContributor, ParticipationSeed>();
         services.AddMemoryCache();
         return services;

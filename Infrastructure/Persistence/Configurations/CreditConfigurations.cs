@@ -34,6 +34,9 @@ internal sealed class CreditProfileConfiguration : IEntityTypeConfiguration<Cred
 
         // Latest per resident: the first row of this index for the resident.
         b.HasIndex(x => new { x.ResidentId, x.AsOf, x.ComputedAt });
+
+        // The retention job reads old history one calendar month (an as_of range) at a time.
+        b.HasIndex(x => x.AsOf);
         b.HasOne<UserAccount>().WithMany().HasForeignKey(x => x.ResidentId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -84,10 +84,13 @@ public sealed class CreditTrainingTests(PointsApiFactory factory) : IClassFixtur
         var models = await admin.GetFromJsonAsync<JsonElement>("/api/admin/credit/models");
         Assert.Contains(models.EnumerateArray(), m => m.GetProperty("version").GetString() == "expert-1" && m.GetProperty("isActive").GetBoolean());
 
+        var residentCount = await factory.WithDbAsync(db => db.Users.CountAsync(u => u.Role == Role.Resident));
         var activated = await admin.PostAsync($"/api/admin/credit/models/{version}/activate", null);
         Assert.Equal(HttpStatusCode.OK, activated.StatusCode);
+        Assert.Equal(residentCount, (await activated.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("rescored").GetInt32());
         Assert.Equal(version, factory.Services.GetRequiredService<CreditModelHolder>().Current!.Version);
         Assert.Equal(version, await factory.WithDbAsync(db => db.CreditModels.Where(m => m.IsActive).Select(m => m.Version).SingleAsync()));
+        Assert.Equal(residentCount, await factory.WithDbAsync(db => db.CreditProfiles.CountAsync(p => p.ModelVersion == version)));
 
         factory.Clock.Advance(TimeSpan.FromMinutes(5));
         var job = factory.Services.GetRequiredService<CreditRescoreJob>();
@@ -95,8 +98,7 @@ public sealed class CreditTrainingTests(PointsApiFactory factory) : IClassFixtur
         var resident = await factory.ResidentAsync(2);
         var mine = await resident.GetFromJsonAsync<JsonElement>("/api/me/credit");
         Assert.Equal(version, mine.GetProperty("modelVersion").GetString());
-        var residentCount = await factory.WithDbAsync(db => db.Users.CountAsync(u => u.Role == Role.Resident));
-        Assert.Equal(residentCount, await factory.WithDbAsync(db => db.CreditProfiles.CountAsync(p => p.ModelVersion == version)));
+        Assert.Equal(2 * residentCount, await factory.WithDbAsync(db => db.CreditProfiles.CountAsync(p => p.ModelVersion == version)));
 
         await ProblemAssert.IsProblemAsync(await admin.PostAsync("/api/admin/credit/models/nope-9/activate", null), HttpStatusCode.NotFound, "credit.model_not_found");
     }
