@@ -1,8 +1,6 @@
-using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata;
 using Points.Domain.Common;
 using Points.Domain.Credit;
 using Points.Infrastructure.Persistence;
@@ -26,7 +24,7 @@ public enum OutcomeItemStatus
 public sealed record OutcomeItemResult(string ExternalRef, OutcomeItemStatus Status, string? Code);
 
 /// <summary>Consents, bank queries (always audited) and loan outcomes.</summary>
-public sealed class CreditConsentService(PointsDbContext db, CreditProfileService profiles, CreditQueryAuditor auditor, TimeProvider clock)
+public sealed class CreditConsentService(PointsDbContext db, CreditProfileService profiles, CreditConsentLookup lookup, CreditQueryAuditor auditor, TimeProvider clock)
 {
     public static string NewToken() => Base64Url(RandomNumberGenerator.GetBytes(32));
 
@@ -65,40 +63,17 @@ public sealed class CreditConsentService(PointsDbContext db, CreditProfileServic
         return consent;
     }
 
-    /// <summary>A resident's latest profile, or all nulls when the resident has never been scored.</summary>
-    private sealed record ProfileView(string? Tier, string? Band, DateTimeOffset? AsOf, string? ModelVersion);
-
-    private sealed record ConsentWithProfile(CreditConsent Consent, ProfileView? Profile);
-
-    /// <summary>Compiled once per model (a compiled query binds to the model it first ran with; test hosts each build their own).</summary>
-    private static readonly ConditionalWeakTable<IModel, Func<PointsDbContext, string, CancellationToken, Task<ConsentWithProfile?>>> Lookups = [];
-
-    /// <summary>
-    /// The consent and the resident's latest profile in one query. Each profile column is its own correlated
-    /// "ORDER BY as_of DESC, computed_at DESC LIMIT 1" subquery: four probes of the (resident, as_of, computed_at)
-    /// index. (Projecting the row with FirstOrDefault makes EF number every profile of every resident instead.)
-    /// </summary>
-    private static Func<PointsDbContext, string, CancellationToken, Task<ConsentWithProfile?>> CompileLookup() =>
-        EF.CompileAsyncQuery((PointsDbContext db, string tokenHash, CancellationToken ct) =>
-            db.CreditConsents.AsNoTracking().Where(c => c.TokenHash == tokenHash)
-                .Select(c => new ConsentWithProfile(c, new ProfileView(
-                    db.CreditProfiles.Where(p => p.ResidentId == c.ResidentId).OrderByDescending(p => p.AsOf).ThenByDescending(p => p.ComputedAt).Select(p => p.Tier).FirstOrDefault(),
-                    db.CreditProfiles.Where(p => p.ResidentId == c.ResidentId).OrderByDescending(p => p.AsOf).ThenByDescending(p => p.ComputedAt).Select(p => p.Band).FirstOrDefault(),
-                    db.CreditProfiles.Where(p => p.ResidentId == c.ResidentId).OrderByDescending(p => p.AsOf).ThenByDescending(p => p.ComputedAt).Select(p => (DateTimeOffset?)p.AsOf).FirstOrDefault(),
-                    db.CreditProfiles.Where(p => p.ResidentId == c.ResidentId).OrderByDescending(p => p.AsOf).ThenByDescending(p => p.ComputedAt).Select(p => p.ModelVersion).FirstOrDefault())))
-                .FirstOrDefault());
-
     /// <summary>
     /// A bank reads a profile through a consent token. Unknown, expired, revoked and other banks' tokens all give the
     /// same <see cref="CreditErrors.ConsentRequired"/>; every attempt is audited, and the answer leaves only after its
-    /// audit row is committed (<see cref="CreditQueryAuditor"/>). One query reads the consent and the latest profile;
-    /// there is no cache, so a revocation takes effect on the very next query on every instance.
+    /// audit row is committed (<see cref="CreditQueryAuditor"/>). One query reads the consent and the latest profile
+    /// (coalesced with concurrent queries by <see cref="CreditConsentLookup"/>); there is no cache, so a revocation takes effect on the very next query on every instance.
     /// </summary>
     public async Task<Result<BankCreditView>> QueryAsync(Guid bankId, string token, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var hash = Hash(token ?? string.Empty);
-        var found = await Lookups.GetValue(db.Model, _ => CompileLookup())(db, hash, ct);
+        var found = await lookup.FindAsync(hash, ct);
         var consent = found?.Consent;
         if (consent is null || !consent.AllowsBank(bankId, now))
         {
@@ -108,11 +83,11 @@ public sealed class CreditConsentService(PointsDbContext db, CreditProfileServic
             return CreditErrors.ConsentRequired;
         }
 
-        var profile = found!.Profile is { Tier: not null } latest ? latest : null;
+        var profile = found!.Profile;
         if (profile is null && await profiles.LatestOrComputeAsync(consent.ResidentId, ct) is { } computed)
         {
             // Never scored yet (a new resident before the nightly run): score now.
-            profile = new ProfileView(computed.Tier, computed.Band, computed.AsOf, computed.ModelVersion);
+            profile = new BankProfileView(computed.Tier, computed.Band, computed.AsOf, computed.ModelVersion);
         }
 
         if (profile is null)
@@ -123,7 +98,7 @@ public sealed class CreditConsentService(PointsDbContext db, CreditProfileServic
 
         await auditor.RecordAsync(new CreditQuery(Guid.CreateVersion7(now), bankId, consent.Id, consent.ResidentId, CreditQueryOutcome.Granted, profile.ModelVersion, now), ct);
         var tier = Points.Scoring.ScoreTiers.All.First(t => t.Code == profile.Tier);
-        return new BankCreditView(tier.Code, tier.Name, profile.Band!, profile.AsOf!.Value, profile.ModelVersion!);
+        return new BankCreditView(tier.Code, tier.Name, profile.Band, profile.AsOf, profile.ModelVersion);
     }
 
     /// <summary>

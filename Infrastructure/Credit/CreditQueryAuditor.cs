@@ -1,108 +1,105 @@
-using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Points.Domain.Credit;
 using Points.Infrastructure.Persistence;
+using System.Runtime.CompilerServices;
 
 namespace Points.Infrastructure.Credit;
 
 /// <summary>
-/// Writes the audit row of every bank query before the bank gets its answer, with group commit: requests
-/// queue their row and wait; one writer takes everything queued, inserts it in one atomic batch and then
-/// releases every waiting request. Nothing is answered unaudited (a failed write fails the waiting requests,
-/// which then answer 503), and under load one round trip audits many queries instead of one each.
+/// Writes the audit row of every bank query before the bank gets its answer, with group commit
+/// (<see cref="RequestBatcher{TItem, TResult}"/>): the rows of concurrent queries go in one atomic batch,
+/// and each query is released only once its row is committed. Nothing is answered unaudited: a failed
+/// write fails the waiting queries with <see cref="CreditAuditUnavailableException"/> (503).
 /// </summary>
-public sealed partial class CreditQueryAuditor(IServiceScopeFactory scopes, ILogger<CreditQueryAuditor> logger) : BackgroundService
+public sealed partial class CreditQueryAuditor : BackgroundService
 {
-    /// <summary>Rows per batch at most (a batch is one round trip on PostgreSQL).</summary>
-    public const int MaxBatch = 256;
+    private readonly RequestBatcher<CreditQuery, bool> _batcher;
 
-    private readonly Channel<(CreditQuery Row, TaskCompletionSource Written)> _queue =
-        Channel.CreateUnbounded<(CreditQuery, TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
-
-    /// <summary>Completes once <paramref name="row"/> is committed; throws what the database threw.</summary>
-    public Task RecordAsync(CreditQuery row, CancellationToken ct)
-    {
-        var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_queue.Writer.TryWrite((row, written)))
-        {
-            // Shutting down: write it here rather than drop it.
-            return WriteAsync([(row, written)], ct);
-        }
-
-        return written.Task.WaitAsync(ct);
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var batch = new List<(CreditQuery Row, TaskCompletionSource Written)>(MaxBatch);
-        try
-        {
-            while (await _queue.Reader.WaitToReadAsync(stoppingToken))
+    public CreditQueryAuditor(IServiceScopeFactory scopes, ILogger<CreditQueryAuditor> logger) =>
+        _batcher = new RequestBatcher<CreditQuery, bool>(
+            async (rows, ct) =>
             {
-                await DrainAsync(batch, CancellationToken.None);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping: write what is already queued; later callers write their own row (see RecordAsync).
-            _queue.Writer.TryComplete();
-            await DrainAsync(batch, CancellationToken.None);
-        }
-    }
+                await using var scope = scopes.CreateAsyncScope();
+                var statements = new StatementBatch(scope.ServiceProvider.GetRequiredService<PointsDbContext>());
+                foreach (var row in rows)
+                {
+                    statements.Insert(row);
+                }
 
-    private async Task DrainAsync(List<(CreditQuery Row, TaskCompletionSource Written)> batch, CancellationToken ct)
-    {
-        while (true)
-        {
-            batch.Clear();
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item))
+                await statements.ExecuteAsync(ct);
+                return [.. rows.Select(_ => true)];
+            },
+            ex =>
             {
-                batch.Add(item);
-            }
+                LogWriteFailed(logger, ex);
+                return new CreditAuditUnavailableException(ex);
+            });
 
-            if (batch.Count == 0)
-            {
-                return;
-            }
+    /// <summary>Completes once <paramref name="row"/> is committed.</summary>
+    public Task RecordAsync(CreditQuery row, CancellationToken ct) => _batcher.RunAsync(row, ct);
 
-            await WriteAsync(batch, ct);
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => _batcher.ProcessAsync(stoppingToken);
 
-    private async Task WriteAsync(IReadOnlyList<(CreditQuery Row, TaskCompletionSource Written)> batch, CancellationToken ct)
-    {
-        try
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            var statements = new StatementBatch(scope.ServiceProvider.GetRequiredService<PointsDbContext>());
-            foreach (var (row, _) in batch)
-            {
-                statements.Insert(row);
-            }
-
-            await statements.ExecuteAsync(ct);
-            foreach (var (_, written) in batch)
-            {
-                written.TrySetResult();
-            }
-        }
-        catch (Exception ex)
-        {
-            LogWriteFailed(logger, batch.Count, ex);
-            var failed = new CreditAuditUnavailableException(ex);
-            foreach (var (_, written) in batch)
-            {
-                written.TrySetException(failed);
-            }
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "audit of {Count} bank queries not written; those queries were refused")]
-    private static partial void LogWriteFailed(ILogger logger, int count, Exception exception);
+    [LoggerMessage(Level = LogLevel.Error, Message = "audit of bank queries not written; those queries were refused")]
+    private static partial void LogWriteFailed(ILogger logger, Exception exception);
 }
 
 /// <summary>The audit row of a bank query could not be written, so the query is not answered (503: the bank may retry).</summary>
 public sealed class CreditAuditUnavailableException(Exception inner)
     : Exception("the audit of a bank query could not be written", inner);
+
+/// <summary>A resident's latest profile as a bank may see it.</summary>
+public sealed record BankProfileView(string Tier, string Band, DateTimeOffset AsOf, string ModelVersion);
+
+/// <summary>A consent found by its token hash, with the resident's latest profile (null when never scored).</summary>
+public sealed record ConsentWithProfile(CreditConsent Consent, BankProfileView? Profile);
+
+/// <summary>
+/// Finds consents by token hash with the resident's latest profile, the lookups of concurrent bank queries
+/// coalesced into one query (<see cref="RequestBatcher{TItem, TResult}"/>). No cache: every lookup is served
+/// by a query that started after it was asked, so a revocation holds from the very next bank query.
+/// </summary>
+public sealed class CreditConsentLookup : BackgroundService
+{
+    /// <summary>Compiled once per model (a compiled query binds to the model it first ran with; test hosts each build their own).</summary>
+    private static readonly ConditionalWeakTable<IModel, Func<PointsDbContext, string[], IAsyncEnumerable<ConsentWithProfile>>> Queries = [];
+
+    private readonly RequestBatcher<string, ConsentWithProfile?> _batcher;
+
+    public CreditConsentLookup(IServiceScopeFactory scopes) =>
+        _batcher = new RequestBatcher<string, ConsentWithProfile?>(async (hashes, ct) =>
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<PointsDbContext>();
+            var distinct = hashes.Distinct(StringComparer.Ordinal).ToArray();
+            var found = new Dictionary<string, ConsentWithProfile>(StringComparer.Ordinal);
+            await foreach (var row in Queries.GetValue(db.Model, _ => Compile())(db, distinct).WithCancellation(ct))
+            {
+                found[row.Consent.TokenHash] = row;
+            }
+
+            return [.. hashes.Select(h => found.GetValueOrDefault(h))];
+        });
+
+    public Task<ConsentWithProfile?> FindAsync(string tokenHash, CancellationToken ct) => _batcher.RunAsync(tokenHash, ct);
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => _batcher.ProcessAsync(stoppingToken);
+
+    /// <summary>
+    /// The consents and each resident's latest profile: the latest profile's id by one probe of the (resident, as_of,
+    /// computed_at) index, then that row by its key. (Projecting the row with FirstOrDefault makes EF number every
+    /// profile of every resident instead.)
+    /// </summary>
+    private static Func<PointsDbContext, string[], IAsyncEnumerable<ConsentWithProfile>> Compile() =>
+        EF.CompileAsyncQuery((PointsDbContext db, string[] tokenHashes) =>
+            from c in db.CreditConsents.AsNoTracking()
+            where tokenHashes.Contains(c.TokenHash)
+            let latest = db.CreditProfiles.Where(p => p.ResidentId == c.ResidentId)
+                .OrderByDescending(p => p.AsOf).ThenByDescending(p => p.ComputedAt).Select(p => (Guid?)p.Id).FirstOrDefault()
+            from p in db.CreditProfiles.Where(p => p.Id == latest).DefaultIfEmpty()
+            select new ConsentWithProfile(c, p == null ? null : new BankProfileView(p.Tier, p.Band, p.AsOf, p.ModelVersion)));
+}

@@ -15,6 +15,8 @@ public static class CreditSetup
         services.AddScoped<CreditConsentService>();
         services.AddSingleton<CreditQueryAuditor>();
         services.AddHostedService(sp => sp.GetRequiredService<CreditQueryAuditor>());
+        services.AddSingleton<CreditConsentLookup>();
+        services.AddHostedService(sp => sp.GetRequiredService<CreditConsentLookup>());
         services.AddScoped<CreditTrainingService>();
         services.AddHostedService<CreditModelLoader>();
         services.AddScheduledJob<CreditRescoreJob>();
