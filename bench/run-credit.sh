@@ -33,6 +33,8 @@ if [ "${PERF:-0}" = 1 ]; then
   ( while [ ! -f "$BENCH_PHASE_FILE" ]; do sleep 0.05; done; sleep 5
     perf record -a -g -F 499 -o "${PERF_OUT:-/tmp/credit.perf.data}" -- sleep 10 >/dev/null 2>&1; rm -f "$BENCH_PHASE_FILE" ) &
 fi
+# The API runs as deployed (README, Deployment): a 128 MB gen0 budget, DOTNET_GCgen0size, set per host.
+DOTNET_GCgen0size="${DOTNET_GCgen0size:-0x8000000}" \
 DOTNET_PerfMapEnabled="${PERF:-0}" DOTNET_EnableWriteXorExecute="$([ "${PERF:-0}" = 1 ] && echo 0 || echo 1)" \
 ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="http://127.0.0.1:$PORT" \
   Database__Provider=Postgres ConnectionStrings__Points="$CONN" Redis__Configuration="$POINTS_TEST_REDIS" \

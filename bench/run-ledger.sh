@@ -67,7 +67,7 @@ export WeChat__BaseUrl=http://127.0.0.1:9 WeChat__AppId=bench-app WeChat__AppSec
 export Points__DataProtectionKey="$(head -c 32 /dev/urandom | base64)"
 API_DLL=artifacts/bin/Points.Api/release/Points.Api.dll
 dotnet "$API_DLL" seed > "$TMP/seed.log" 2>&1 || { cat "$TMP/seed.log"; exit 1; }
-ASPNETCORE_URLS="http://127.0.0.1:$API_PORT" DOTNET_PerfMapEnabled="${PERF:-0}" DOTNET_EnableWriteXorExecute="$([ "${PERF:-0}" = 1 ] && echo 0 || echo 1)" dotnet "$API_DLL" > "$TMP/api.log" 2>&1 &
+ASPNETCORE_URLS="http://127.0.0.1:$API_PORT" DOTNET_GCgen0size="${DOTNET_GCgen0size:-0x8000000}" DOTNET_PerfMapEnabled="${PERF:-0}" DOTNET_EnableWriteXorExecute="$([ "${PERF:-0}" = 1 ] && echo 0 || echo 1)" dotnet "$API_DLL" > "$TMP/api.log" 2>&1 &
 API_PID=$!
 for _ in $(seq 300); do curl -fsS -m 2 "http://127.0.0.1:$API_PORT/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
 curl -fsS -m 2 "http://127.0.0.1:$API_PORT/readyz" >/dev/null || { cat "$TMP/api.log"; exit 1; }
