@@ -130,21 +130,15 @@ public sealed partial class CreditProfileRetention(PointsDbContext db, TimeProvi
 }
 
 /// <summary>Applies <see cref="CreditProfileRetention"/> once per Shanghai day from 03:00 (after the 02:00 re-score), on one instance (DB lease).</summary>
-public sealed class CreditProfileRetentionJob : IScheduledJob
+public sealed class CreditProfileRetentionJob : DailyJob
 {
-    public static readonly TimeOnly RunAt = new(3, 0);
+    public static readonly TimeOnly Time = new(3, 0);
 
-    public string Name => "credit.profile-retention";
+    public override string Name => "credit.profile-retention";
 
-    public TimeSpan MaxDuration => TimeSpan.FromMinutes(30);
+    public override TimeOnly RunAt => Time;
 
-    public bool IsDue(DateTimeOffset? lastRun, DateTimeOffset now)
-    {
-        var slot = ShanghaiTime.StartOfDay(ShanghaiTime.Today(now)).Add(RunAt.ToTimeSpan());
-        return now >= slot && (lastRun is null || lastRun.Value < slot);
-    }
-
-    public async Task RunAsync(IServiceProvider services, CancellationToken ct)
+    public override async Task RunAsync(IServiceProvider services, CancellationToken ct)
     {
         var retention = (CreditProfileRetention)services.GetService(typeof(CreditProfileRetention))!;
         await retention.RunAsync(ct);

@@ -142,22 +142,15 @@ public sealed class CreditProfileService(PointsDbContext db, BehaviourFeatureExt
 }
 
 /// <summary>Nightly re-score of every resident at about 02:00 Asia/Shanghai, on one instance (DB lease).</summary>
-public sealed class CreditRescoreJob : IScheduledJob
+public sealed class CreditRescoreJob : DailyJob
 {
-    public static readonly TimeOnly RunAt = new(2, 0);
+    public static readonly TimeOnly Time = new(2, 0);
 
-    public string Name => "credit.nightly-rescore";
+    public override string Name => "credit.nightly-rescore";
 
-    public TimeSpan MaxDuration => TimeSpan.FromMinutes(30);
+    public override TimeOnly RunAt => Time;
 
-    /// <summary>Due once per Shanghai day, from 02:00 on.</summary>
-    public bool IsDue(DateTimeOffset? lastRun, DateTimeOffset now)
-    {
-        var slot = ShanghaiTime.StartOfDay(ShanghaiTime.Today(now)).Add(RunAt.ToTimeSpan());
-        return now >= slot && (lastRun is null || lastRun.Value < slot);
-    }
-
-    public async Task RunAsync(IServiceProvider services, CancellationToken ct)
+    public override async Task RunAsync(IServiceProvider services, CancellationToken ct)
     {
         var profiles = (CreditProfileService)services.GetService(typeof(CreditProfileService))!;
         var clock = (TimeProvider)services.GetService(typeof(TimeProvider))!;

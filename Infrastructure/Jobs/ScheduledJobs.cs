@@ -9,6 +9,25 @@ namespace Points.Infrastructure.Jobs;
 /// A job that must run on exactly one instance at a time (quota reconciliation, month-end summaries,
 /// nightly re-scoring, the notification outbox). Register with <c>services.AddScheduledJob&lt;T&gt;()</c>.
 /// </summary>
+/// <summary>A job due once per Asia/Shanghai day, from <see cref="RunAt"/> on (a missed day runs at the next chance).</summary>
+public abstract class DailyJob : IScheduledJob
+{
+    public abstract string Name { get; }
+
+    /// <summary>Shanghai time of day from which the day's run is due.</summary>
+    public abstract TimeOnly RunAt { get; }
+
+    public virtual TimeSpan MaxDuration => TimeSpan.FromMinutes(30);
+
+    public bool IsDue(DateTimeOffset? lastRun, DateTimeOffset now)
+    {
+        var slot = Points.Domain.Common.ShanghaiTime.StartOfDay(Points.Domain.Common.ShanghaiTime.Today(now)).Add(RunAt.ToTimeSpan());
+        return now >= slot && (lastRun is null || lastRun.Value < slot);
+    }
+
+    public abstract Task RunAsync(IServiceProvider services, CancellationToken ct);
+}
+
 public interface IScheduledJob
 {
     /// <summary>Lease name, unique per job.</summary>
