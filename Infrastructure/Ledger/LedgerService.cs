@@ -83,18 +83,10 @@ public sealed class LedgerService(PointsDbContext db, TimeProvider clock)
     /// <summary>
     /// Posts inside the caller's transaction (see <see cref="InTransactionAsync{T}"/>); accounts must
     /// exist already (<see cref="EnsureAccountAsync"/> outside the transaction). A failure leaves the
-    /// rollback to the caller; a reused key surfaces as a unique-violation DbUpdateException.
+    /// rollback to the caller; a reused key surfaces as a unique-violation DbUpdateException. The entry
+    /// is written first so a reused key or a second reversal is refused as such before any balance moves.
     /// </summary>
-    public Task<Result<PostedTransfer>> PostInTransactionAsync(TransferRequest request, Guid from, Guid to, CancellationToken ct) =>
-        PostInTransactionAsync(request, from, to, null, ct);
-
-    /// <param name="alongside">Adds rows that belong to the entry (a redemption, an order) so they are written in the same batch as the entry.</param>
-    public Task<Result<PostedTransfer>> PostInTransactionAsync(TransferRequest request, Guid from, Guid to, Action<JournalEntry>? alongside, CancellationToken ct) =>
-        PostInTransactionAsync(request, from, to, alongside, null, ct);
-
-    /// <param name="beforeBalances">Runs after the entry is written and before the balance rows are locked (e.g. consuming a paycode), so the
-    /// hot account rows (a merchant's receivable, a town's issuance) stay locked for as short a time as possible.</param>
-    public async Task<Result<PostedTransfer>> PostInTransactionAsync(TransferRequest request, Guid from, Guid to, Action<JournalEntry>? alongside, Func<Task<DomainError?>>? beforeBalances, CancellationToken ct)
+    public async Task<Result<PostedTransfer>> PostInTransactionAsync(TransferRequest request, Guid from, Guid to, CancellationToken ct)
     {
         if (request.Validate() is { } invalid)
         {
@@ -103,12 +95,7 @@ public sealed class LedgerService(PointsDbContext db, TimeProvider clock)
 
         var entry = new JournalEntry(Guid.CreateVersion7(), request.From.TownId, from, to, request, clock.GetUtcNow());
         db.JournalEntries.Add(entry);
-        alongside?.Invoke(entry);
         await db.SaveChangesAsync(ct);
-        if (beforeBalances is not null && await beforeBalances() is { } refused)
-        {
-            return refused;
-        }
 
         // Lock both rows in a fixed order so two opposite transfers cannot deadlock.
         var debitFirst = from.CompareTo(to) < 0;
