@@ -87,7 +87,7 @@ if [ "$SERVERS_ONLY" = 1 ]; then
   echo "export POINTS_TEST_PG=\"$POINTS_TEST_PG\""
   echo "export POINTS_TEST_REDIS=\"$POINTS_TEST_REDIS\""
   log "servers up; Ctrl-C to stop"
-  while true; do sleep 3600; done
+  while true; do sleep 3600 & wait $!; done   # wait (not sleep) so TERM runs the cleanup at once
 fi
 
 # ---------------------------------------------------------------- tests
