@@ -66,39 +66,37 @@ public sealed class CreditConsentService(PointsDbContext db, CreditProfileServic
     /// <summary>
     /// A bank reads a profile through a consent token. Unknown, expired, revoked and other banks' tokens all give the
     /// same <see cref="CreditErrors.ConsentRequired"/>; every attempt is audited, and the answer leaves only after its
-    /// audit row is committed (<see cref="CreditQueryAuditor"/>). One query reads the consent and the latest profile
-    /// (coalesced with concurrent queries by <see cref="CreditConsentLookup"/>); there is no cache, so a revocation takes effect on the very next query on every instance.
+    /// audit row is committed: on PostgreSQL by the lookup's own statement, which reads the consent and the latest
+    /// profile and writes the audit row in one round trip, coalesced with concurrent queries (<see cref="CreditConsentLookup"/>);
+    /// otherwise, and for a resident never scored, by <see cref="CreditQueryAuditor"/>. There is no cache, so a
+    /// revocation takes effect on the very next query on every instance.
     /// </summary>
     public async Task<Result<BankCreditView>> QueryAsync(Guid bankId, string token, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var hash = Hash(token ?? string.Empty);
-        var found = await lookup.FindAsync(hash, ct);
-        var consent = found?.Consent;
-        if (consent is null || !consent.AllowsBank(bankId, now))
-        {
-            // Record the resident only when the token was this bank's own: another bank's token must not be linked to it.
-            var mine = consent is not null && consent.BankId == bankId;
-            await auditor.RecordAsync(new CreditQuery(Guid.CreateVersion7(now), bankId, mine ? consent!.Id : null, mine ? consent!.ResidentId : null, CreditQueryOutcome.Denied, null, now), ct);
-            return CreditErrors.ConsentRequired;
-        }
-
-        var profile = found!.Profile;
-        if (profile is null && await profiles.LatestOrComputeAsync(consent.ResidentId, ct) is { } computed)
+        var attempt = new BankQueryAttempt(Guid.CreateVersion7(now), bankId, Hash(token ?? string.Empty), now);
+        var found = await lookup.FindAsync(attempt, ct);
+        var profile = found.Profile;
+        if (found.Allowed && profile is null && await profiles.LatestOrComputeAsync(found.ResidentId!.Value, ct) is { } computed)
         {
             // Never scored yet (a new resident before the nightly run): score now.
             profile = new BankProfileView(computed.Tier, computed.Band, computed.AsOf, computed.ModelVersion);
         }
 
-        if (profile is null)
+        var granted = found.Allowed && profile is not null;
+        if (!found.Audited)
         {
-            await auditor.RecordAsync(new CreditQuery(Guid.CreateVersion7(now), bankId, consent.Id, consent.ResidentId, CreditQueryOutcome.Denied, null, now), ct);
+            await auditor.RecordAsync(new CreditQuery(attempt.QueryId, bankId, found.ConsentId, found.ResidentId,
+                granted ? CreditQueryOutcome.Granted : CreditQueryOutcome.Denied, granted ? profile!.ModelVersion : null, now), ct);
+        }
+
+        if (!granted)
+        {
             return CreditErrors.ConsentRequired;
         }
 
-        await auditor.RecordAsync(new CreditQuery(Guid.CreateVersion7(now), bankId, consent.Id, consent.ResidentId, CreditQueryOutcome.Granted, profile.ModelVersion, now), ct);
-        var tier = Points.Scoring.ScoreTiers.All.First(t => t.Code == profile.Tier);
-        return new BankCreditView(tier.Code, tier.Name, profile.Band, profile.AsOf, profile.ModelVersion);
+        var tier = Points.Scoring.ScoreTiers.All.First(t => t.Code == profile!.Tier);
+        return new BankCreditView(tier.Code, tier.Name, profile!.Band, profile.AsOf, profile.ModelVersion);
     }
 
     /// <summary>
