@@ -33,9 +33,9 @@ if [ "${PERF:-0}" = 1 ]; then
   ( while [ ! -f "$BENCH_PHASE_FILE" ]; do sleep 0.05; done; sleep 5
     perf record -a -g -F 499 -o "${PERF_OUT:-/tmp/credit.perf.data}" -- sleep 10 >/dev/null 2>&1; rm -f "$BENCH_PHASE_FILE" ) &
 fi
-# The API runs as deployed (README, Deployment): a 128 MB gen0 budget, DOTNET_GCgen0size, set per host; and in a
+# The API runs as deployed (README, Scale): a 128 MB gen0 budget, DOTNET_GCgen0size, set per host; and in a
 # session of its own (setsid), as a service: PostgreSQL (pg_ctl), the API and wrk each get their own scheduling
-# group, as separate services do, instead of wrk taking its CPU from the API's group (RESULTS.md, "Scheduling").
+# group, as separate services do, instead of wrk taking its CPU from the API's group (RESULTS.md, "Where the tail was found").
 setsid env DOTNET_GCgen0size="${DOTNET_GCgen0size:-0x8000000}" \
 DOTNET_PerfMapEnabled="${PERF:-0}" DOTNET_EnableWriteXorExecute="$([ "${PERF:-0}" = 1 ] && echo 0 || echo 1)" \
 ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="http://127.0.0.1:$PORT" \

@@ -9,6 +9,20 @@ namespace Points.Infrastructure.Jobs;
 /// A job that must run on exactly one instance at a time (quota reconciliation, month-end summaries,
 /// nightly re-scoring, the notification outbox). Register with <c>services.AddScheduledJob&lt;T&gt;()</c>.
 /// </summary>
+public interface IScheduledJob
+{
+    /// <summary>Lease name, unique per job.</summary>
+    string Name { get; }
+
+    /// <summary>The longest one run may take; the lease lasts this long.</summary>
+    TimeSpan MaxDuration { get; }
+
+    /// <summary>Whether a run is due, given the last completed run on any instance.</summary>
+    bool IsDue(DateTimeOffset? lastRun, DateTimeOffset now);
+
+    Task RunAsync(IServiceProvider services, CancellationToken ct);
+}
+
 /// <summary>A job due once per Asia/Shanghai day, from <see cref="RunAt"/> on (a missed day runs at the next chance).</summary>
 public abstract class DailyJob : IScheduledJob
 {
@@ -26,20 +40,6 @@ public abstract class DailyJob : IScheduledJob
     }
 
     public abstract Task RunAsync(IServiceProvider services, CancellationToken ct);
-}
-
-public interface IScheduledJob
-{
-    /// <summary>Lease name, unique per job.</summary>
-    string Name { get; }
-
-    /// <summary>The longest one run may take; the lease lasts this long.</summary>
-    TimeSpan MaxDuration { get; }
-
-    /// <summary>Whether a run is due, given the last completed run on any instance.</summary>
-    bool IsDue(DateTimeOffset? lastRun, DateTimeOffset now);
-
-    Task RunAsync(IServiceProvider services, CancellationToken ct);
 }
 
 /// <summary>A job that runs every <see cref="Interval"/>.</summary>
