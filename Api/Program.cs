@@ -70,6 +70,8 @@ if (options.SeedDemo)
     await DemoSeeder.SeedIfEmptyAsync(app.Services, CancellationToken.None);
 }
 
+DependencyInjection.ConnectRedis(app.Services);
+
 app.UsePointsPipeline();
 app.MapPointsEndpoints();
 app.Lifetime.ApplicationStarted.Register(() =>

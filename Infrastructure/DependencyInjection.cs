@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -96,6 +98,13 @@ public static class DependencyInjection
         return services;
     }
 
+    /// <summary>
+    /// Opens the Redis connection at startup rather than inside the first request that needs it: the multiplexer
+    /// connects synchronously, and no request should wait on that (or, with inline socket completions, hold an
+    /// I/O thread for it). Does nothing without Redis; a Redis that is down is retried in the background.
+    /// </summary>
+    public static void ConnectRedis(IServiceProvider services) => _ = services.GetService<IConnectionMultiplexer>();
+
     /// <summary>Applies every pending migration (several instances may start at once: EF takes a migration lock).</summary>
     public static async Task MigrateAsync(IServiceProvider services, CancellationToken ct)
     {
@@ -106,6 +115,21 @@ public static class DependencyInjection
             await db.Database.OpenConnectionAsync(ct);
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
             await db.Database.CloseConnectionAsync();
+        }
+
+        // On a fresh PostgreSQL database EF probes the history table by reading it and logs the failed read as an
+        // error (dotnet/efcore#37328): a false alarm in every first start's log. Creating the table first avoids it.
+        if (db.Database.IsNpgsql()
+            && !await db.Database.SqlQueryRaw<bool>("SELECT to_regclass('__ef_migrations_history') IS NOT NULL AS \"Value\"").SingleAsync(ct))
+        {
+            try
+            {
+                await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(ct);
+            }
+            catch (Npgsql.PostgresException)
+            {
+                // Another instance created it at the same moment; MigrateAsync below serialises the rest.
+            }
         }
 
         await db.Database.MigrateAsync(ct);
