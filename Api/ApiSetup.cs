@@ -102,6 +102,10 @@ public static class ApiSetup
         services.AddParticipation(configuration);
         services.AddScheduledJob<Participation.AwardBackfillJob>();
         var choice = InfrastructureChoice.From(configuration);
+        if (configuration.GetValue<bool>(Operations.RequestTiming.Setting))
+        {
+            services.AddSingleton<Operations.RequestTimingHistogram>();
+        }
 
         services.Configure<JsonOptions>(o => JsonSetup.Configure(o.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
@@ -173,6 +177,7 @@ public static class ApiSetup
 
     public static WebApplication UsePointsPipeline(this WebApplication app)
     {
+        app.UseRequestTiming();
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = Problems.HandleException });
         app.UseStatusCodePages();
         app.UseRouting();
@@ -193,6 +198,7 @@ public static class ApiSetup
             o.DocumentTitle = "Points API";
         });
         app.MapHealth();
+        app.MapRequestTiming();
         app.MapAuth(app.Environment);
         app.MapMe();
         app.MapRegions();

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Credit benchmarks (not part of the test command): nightly re-score of N residents on PostgreSQL, then
 # bank query latency at 64 connections against the API running in Production (PostgreSQL + Redis).
-#   bench/run-credit.sh [residents]     default 1000000
+#   bench/run-credit.sh [residents]     default 1000000; ROUNDS=5 measured bank-query rounds of 20 s
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -43,12 +43,12 @@ DOTNET_PerfMapEnabled="${PERF:-0}" DOTNET_EnableWriteXorExecute="$([ "${PERF:-0}
 ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="http://127.0.0.1:$PORT" \
   Database__Provider=Postgres ConnectionStrings__Points="$CONN" Redis__Configuration="$POINTS_TEST_REDIS" \
   Auth__SigningKey="bench-signing-key-that-is-long-enough-0123456789" WeChat__BaseUrl=http://127.0.0.1:9 WeChat__AppId=wx0000bench000000 WeChat__AppSecret=bench-secret Points__DataProtectionKey=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8= Points__SeedDemo=false Scheduler__Enabled=false \
-  Logging__LogLevel__Default=Warning \
+  Logging__LogLevel__Default=Warning Diagnostics__RequestTiming=true \
   dotnet artifacts/bin/Points.Api/release/Points.Api.dll > /tmp/credit-bench-api.log 2>&1 &
 API=$!; echo "api pid $API"
 for _ in $(seq 60); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 1; done
 BANK_RC=0
-$BENCH bank --pg "$CONN" --url "http://127.0.0.1:$PORT" --connections 64 --seconds 20 --tokens 10000 || BANK_RC=$?
+$BENCH bank --pg "$CONN" --url "http://127.0.0.1:$PORT" --connections 64 --seconds 20 --rounds "${ROUNDS:-5}" --tokens 10000 || BANK_RC=$?
 
 # The machine's floor in the same run: the shared anchor's plain Kestrel app (GET /plaintext), same wrk, same
 # connections, same sessions. The bank query's p99 is reported against its p99.

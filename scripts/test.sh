@@ -68,7 +68,7 @@ cat >> "$PGDATA/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
 port = $PG_PORT
 unix_socket_directories = '$PGRUN'
-max_connections = 300
+max_connections = 600
 shared_buffers = 256MB
 fsync = off
 synchronous_commit = off
