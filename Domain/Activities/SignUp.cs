@@ -42,6 +42,12 @@ public sealed class SignUp
     /// <summary>Cancelled after the activity's cancellation deadline.</summary>
     public bool CancelledLate { get; private set; }
 
+    /// <summary>
+    /// When the resident first cancelled this sign-up after the deadline. Kept when they sign up again, as
+    /// <see cref="NoShowAt"/> is kept: the credit features as of any later instant still see the late cancellation.
+    /// </summary>
+    public DateTimeOffset? LateCancelledAt { get; private set; }
+
     /// <summary>Staff confirmed the resident did not come.</summary>
     public bool NoShow { get; private set; }
 
@@ -81,6 +87,11 @@ public sealed class SignUp
         Status = SignUpStatus.Cancelled;
         CancelledAt = now;
         CancelledLate = now > activity.CancellationDeadline;
+        if (CancelledLate)
+        {
+            LateCancelledAt ??= now;
+        }
+
         return this;
     }
 

@@ -250,6 +250,8 @@ public sealed partial class SignUpService(
             return rule.Error!;
         }
 
+        // The first late cancellation stays on record (the column keeps an earlier one if the row has it).
+        DateTimeOffset? lateCancelledAt = signUp.CancelledLate ? now : null;
         Guid? promoted;
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
@@ -258,7 +260,8 @@ public sealed partial class SignUpService(
                 .ExecuteUpdateAsync(s => s
                     .SetProperty(x => x.Status, SignUpStatus.Cancelled)
                     .SetProperty(x => x.CancelledAt, now)
-                    .SetProperty(x => x.CancelledLate, signUp.CancelledLate), ct);
+                    .SetProperty(x => x.CancelledLate, signUp.CancelledLate)
+                    .SetProperty(x => x.LateCancelledAt, x => x.LateCancelledAt ?? lateCancelledAt), ct);
             if (cancelled != 1)
             {
                 await tx.RollbackAsync(ct);

@@ -223,7 +223,8 @@ public sealed class BehaviourFeatureExtractor(PointsDbContext db)
     /// missing without either), lateCancels365d (late cancellations made in the window). One GROUP BY per resident.
     /// Each sign-up counts as it stood at as-of, not by its current status: attended only when staff confirmed it
     /// before as-of (<c>confirmed_at</c>), a no-show only when recorded before as-of (<c>no_show_at</c>) and not yet
-    /// corrected to attended by then, a late cancellation only when made before as-of (<c>cancelled_at</c>).
+    /// corrected to attended by then, a late cancellation only when made before as-of (<c>late_cancelled_at</c>, kept when
+    /// the resident signs up again).
     /// </summary>
     private async Task AttendanceAsync(FeatureMatrix m, List<Guid>? ids, DateTimeOffset asOf, CancellationToken ct)
     {
@@ -240,13 +241,12 @@ public sealed class BehaviourFeatureExtractor(PointsDbContext db)
             {
                 s.ResidentId,
                 s.AttendedMinutes,
-                s.CancelledLate,
-                s.CancelledAt,
+                s.LateCancelledAt,
                 a.StartsAt,
                 Attended = s.Status == SignUpStatus.Attended && s.ConfirmedAt < asOf,
                 NoShow = s.NoShowAt < asOf && !(s.Status == SignUpStatus.Attended && s.ConfirmedAt < asOf),
             })
-            .Where(x => (x.StartsAt >= year && x.StartsAt < asOf) || (x.CancelledLate && x.CancelledAt >= year && x.CancelledAt < asOf))
+            .Where(x => (x.StartsAt >= year && x.StartsAt < asOf) || (x.LateCancelledAt >= year && x.LateCancelledAt < asOf))
             .GroupBy(x => x.ResidentId)
             .Select(g => new
             {
@@ -255,7 +255,7 @@ public sealed class BehaviourFeatureExtractor(PointsDbContext db)
                 Attended90 = g.Count(x => x.Attended && x.StartsAt >= quarter && x.StartsAt < asOf),
                 Minutes = g.Sum(x => x.Attended && x.StartsAt >= year && x.StartsAt < asOf ? x.AttendedMinutes ?? 0 : 0),
                 NoShows = g.Count(x => x.NoShow && x.StartsAt >= year && x.StartsAt < asOf),
-                LateCancels = g.Count(x => x.CancelledLate && x.CancelledAt >= year && x.CancelledAt < asOf),
+                LateCancels = g.Count(x => x.LateCancelledAt >= year && x.LateCancelledAt < asOf),
             })
             .ToListAsync(ct);
         foreach (var f in new[] { ActivitiesAttended90d, ActivitiesAttended365d, VolunteerHours365d, NoShowCount365d, LateCancels365d })

@@ -114,7 +114,37 @@ public sealed class CreditAttendanceFeatureTests(PointsApiFactory factory) : ICl
         Assert.Equal(0, after.Get("activitiesAttended365d", 0));
         Assert.Equal(0, after.Get("noShowCount365d", 0));
         var row = await factory.WithDbAsync(db => db.SignUps.AsNoTracking().SingleAsync(s => s.ActivityId == id && s.ResidentId == resident));
-        Assert.Equal((SignUpStatus.Cancelled, true, cancelledAt), (row.Status, row.CancelledLate, row.CancelledAt!.Value));
+        Assert.Equal((SignUpStatus.Cancelled, true, cancelledAt, cancelledAt), (row.Status, row.CancelledLate, row.CancelledAt!.Value, row.LateCancelledAt!.Value));
+    }
+
+    [Fact]
+    public async Task Extract_LateCancelThenSignedUpAgain_LateCancelStaysOnRecord()
+    {
+        var (id, startsAt, _) = await ActivityWithSignUpsAsync(30);
+        var resident = PointsApiFactory.DemoResidentId(30);
+        var cancelledAt = startsAt.AddHours(-6); // after the deadline (12 h before the start)
+        factory.Clock.Set(cancelledAt);
+        Assert.Equal(HttpStatusCode.OK, (await (await factory.ResidentAsync(30)).DeleteAsync($"/api/activities/{id}/signups/me")).StatusCode);
+        var rejoinedAt = startsAt.AddHours(-4); // sign-up closes 1 h before the start
+        factory.Clock.Set(rejoinedAt);
+
+        Assert.Equal(HttpStatusCode.Created, (await (await factory.ResidentAsync(30)).PostAsync($"/api/activities/{id}/signups", null)).StatusCode);
+
+        var before = await FeaturesAsync([resident], cancelledAt);
+        var between = await FeaturesAsync([resident], cancelledAt.AddHours(1));
+        var after = await FeaturesAsync([resident], rejoinedAt.AddDays(1));
+        Assert.Equal(0, before.Get("lateCancels365d", 0));
+        Assert.Equal(1, between.Get("lateCancels365d", 0));
+        Assert.Equal(1, after.Get("lateCancels365d", 0));
+        var row = await factory.WithDbAsync(db => db.SignUps.AsNoTracking().SingleAsync(s => s.ActivityId == id && s.ResidentId == resident));
+        Assert.Equal((SignUpStatus.Active, false, (DateTimeOffset?)null, cancelledAt), (row.Status, row.CancelledLate, row.CancelledAt, row.LateCancelledAt!.Value));
+
+        // A second late cancellation of the same sign-up keeps the first time: one activity, one late cancellation.
+        factory.Clock.Set(rejoinedAt.AddMinutes(30));
+        Assert.Equal(HttpStatusCode.OK, (await (await factory.ResidentAsync(30)).DeleteAsync($"/api/activities/{id}/signups/me")).StatusCode);
+        var again = await factory.WithDbAsync(db => db.SignUps.AsNoTracking().SingleAsync(s => s.ActivityId == id && s.ResidentId == resident));
+        Assert.Equal((SignUpStatus.Cancelled, true, cancelledAt), (again.Status, again.CancelledLate, again.LateCancelledAt!.Value));
+        Assert.Equal(1, (await FeaturesAsync([resident], rejoinedAt.AddDays(1))).Get("lateCancels365d", 0));
     }
 
     [Fact]
