@@ -100,8 +100,8 @@ public static class DependencyInjection
 
     /// <summary>
     /// Opens the Redis connection at startup rather than inside the first request that needs it: the multiplexer
-    /// connects synchronously, and no request should wait on that (or, with inline socket completions, hold an
-    /// I/O thread for it). Does nothing without Redis; a Redis that is down is retried in the background.
+    /// connects synchronously, and no request should wait on that. Does nothing without Redis; a Redis that is
+    /// down is retried in the background.
     /// </summary>
     public static void ConnectRedis(IServiceProvider services) => _ = services.GetService<IConnectionMultiplexer>();
 
