@@ -250,8 +250,6 @@ public sealed partial class SignUpService(
             return rule.Error!;
         }
 
-        // The first late cancellation stays on record (the column keeps an earlier one if the row has it).
-        DateTimeOffset? lateCancelledAt = signUp.CancelledLate ? now : null;
         Guid? promoted;
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
@@ -261,7 +259,8 @@ public sealed partial class SignUpService(
                     .SetProperty(x => x.Status, SignUpStatus.Cancelled)
                     .SetProperty(x => x.CancelledAt, now)
                     .SetProperty(x => x.CancelledLate, signUp.CancelledLate)
-                    .SetProperty(x => x.LateCancelledAt, x => x.LateCancelledAt ?? lateCancelledAt), ct);
+                    // The domain kept the first late cancellation; COALESCE keeps one the row got meanwhile.
+                    .SetProperty(x => x.LateCancelledAt, x => x.LateCancelledAt ?? signUp.LateCancelledAt), ct);
             if (cancelled != 1)
             {
                 await tx.RollbackAsync(ct);
