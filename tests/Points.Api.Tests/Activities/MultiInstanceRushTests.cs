@@ -197,18 +197,22 @@ public sealed class MultiInstanceRushTests : IAsyncLifetime
             });
         }
 
-        foreach (var client in _clients)
+        // Three processes starting at once on two busy cores can take well over 30 s; wait up to three minutes,
+        // but fail at once with the process's own errors if one exits.
+        var ready = Stopwatch.StartNew();
+        for (var i = 0; i < _clients.Count; i++)
         {
-            for (var attempt = 0; ; attempt++)
+            while (true)
             {
+                Assert.False(_apis[i].HasExited, $"API process {i} exited during startup: {string.Join(Environment.NewLine, ApiErrors)}");
                 try
                 {
-                    if ((await client.GetAsync("/healthz")).IsSuccessStatusCode)
+                    if ((await _clients[i].GetAsync("/healthz")).IsSuccessStatusCode)
                     {
                         break;
                     }
                 }
-                catch (HttpRequestException) when (attempt < 300)
+                catch (HttpRequestException) when (ready.Elapsed < TimeSpan.FromMinutes(3))
                 {
                 }
 
