@@ -203,7 +203,7 @@ public static class QuotaServiceCollectionExtensions
         services.Configure<QuotaOptions>(configuration.GetSection("Quotas"));
         if (choice.UsesRedis)
         {
-            services.AddSingleton<IQuotaStore>(sp => new RedisQuotaStore(sp.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>(), choice.RedisKeyPrefix));
+            services.AddSingleton<IQuotaStore>(sp => new RedisQuotaStore(sp.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>(), choice.RedisKeyPrefix, sp.GetRequiredService<TimeProvider>()));
         }
         else
         {

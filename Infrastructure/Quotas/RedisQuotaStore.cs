@@ -13,7 +13,7 @@ namespace Points.Infrastructure.Quotas;
 /// remaining key means "unknown", never "places left": a Redis that restarted empty admits nobody
 /// until the state is rebuilt from the database.
 /// </summary>
-public sealed class RedisQuotaStore(IConnectionMultiplexer redis, string keyPrefix) : IQuotaStore
+public sealed class RedisQuotaStore(IConnectionMultiplexer redis, string keyPrefix, TimeProvider clock) : IQuotaStore
 {
     private const string ReserveLua = """
         local meta = redis.call('HMGET', KEYS[1], 'open', 'opens', 'closes')
@@ -150,14 +150,14 @@ public sealed class RedisQuotaStore(IConnectionMultiplexer redis, string keyPref
             state.Open ? "1" : "0",
             Ms(state.OpensAt),
             Ms(state.ClosesAt),
-            TtlMs(state.ExpiresAt, DateTimeOffset.UtcNow),
+            TtlMs(state.ExpiresAt, clock.GetUtcNow()),
         };
         values.AddRange(state.Members.Select(m => (RedisValue)m.ToString("N")));
         return (int)await RunAsync(Load, Keys(state.ActivityId), [.. values]) == 1;
     }
 
     public async Task<bool> UpdateSettingsAsync(Guid activityId, int capacity, bool open, DateTimeOffset opensAt, DateTimeOffset closesAt, DateTimeOffset expiresAt, CancellationToken ct = default) =>
-        (int)await RunAsync(Settings, Keys(activityId), [capacity, open ? "1" : "0", Ms(opensAt), Ms(closesAt), TtlMs(expiresAt, DateTimeOffset.UtcNow)]) == 1;
+        (int)await RunAsync(Settings, Keys(activityId), [capacity, open ? "1" : "0", Ms(opensAt), Ms(closesAt), TtlMs(expiresAt, clock.GetUtcNow())]) == 1;
 
     public async Task<QuotaSnapshot?> ReadAsync(Guid activityId, CancellationToken ct = default)
     {

@@ -1,4 +1,6 @@
 global using System.Net;
 global using System.Net.Http.Json;
 global using System.Text.Json;
+global using Microsoft.Extensions.Time.Testing;
+global using Points.Testing;
 global using Xunit;

@@ -382,7 +382,7 @@ public sealed class MultiInstanceRushTests : IAsyncLifetime
 
     private async Task AssertRedisAgreesAsync(Guid activityId, HashSet<Guid> members)
     {
-        var store = new RedisQuotaStore(_redis!, "rush:");
+        var store = new RedisQuotaStore(_redis!, "rush:", TimeProvider.System);
         QuotaSnapshot? snapshot = null;
         for (var i = 0; i < 100; i++)
         {

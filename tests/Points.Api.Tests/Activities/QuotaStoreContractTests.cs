@@ -9,12 +9,17 @@ namespace Points.Api.Tests.Activities;
 /// The contract every <see cref="IQuotaStore"/> honours, run against Redis and the in-process store.
 /// The "database" here is a guarded set (at most capacity members), written after each admission the
 /// way the sign-up service writes its row; a flushed store is rebuilt from it under the store's lock.
+/// The instants are fixed, so the store reads <see cref="Clock"/> (at <see cref="Now"/>), never the
+/// system clock: its states expire a day after <see cref="Closes"/> on that clock.
 /// </summary>
 public abstract class QuotaStoreContractTests
 {
-    protected static readonly DateTimeOffset Opens = new(2026, 11, 23, 10, 0, 0, TimeSpan.FromHours(8));
+    protected static readonly DateTimeOffset Opens = TestClocks.DefaultStart;
     protected static readonly DateTimeOffset Closes = Opens.AddHours(2);
     protected static readonly DateTimeOffset Now = Opens.AddMinutes(5);
+
+    /// <summary>The clock the store under test reads.</summary>
+    protected FakeTimeProvider Clock { get; } = TestClocks.At(Now);
 
     protected abstract IQuotaStore Store { get; }
 
@@ -143,12 +148,11 @@ public abstract class QuotaStoreContractTests
     [MemberData(nameof(WindowEdges))]
     public async Task Reserve_AtWindowEdges_FollowsHalfOpenWindow(int msAfterOpening, bool open, bool eligible, ReserveOutcome expected)
     {
-        var clock = new TestClock(Opens);
-        clock.Advance(TimeSpan.FromMilliseconds(msAfterOpening));
         var id = Guid.NewGuid();
         await Store.LoadAsync(State(id, 3, open: open), onlyIfMissing: false);
+        Clock.Set(Opens.AddMilliseconds(msAfterOpening));
 
-        var outcome = await Store.TryReserveAsync(id, Guid.NewGuid(), eligible, clock.GetUtcNow());
+        var outcome = await Store.TryReserveAsync(id, Guid.NewGuid(), eligible, Clock.GetUtcNow());
 
         Assert.Equal(expected, outcome);
         Assert.Equal(expected == ReserveOutcome.Admitted ? 2 : 3, (await Store.ReadAsync(id))!.Remaining);
@@ -281,7 +285,12 @@ public abstract class QuotaStoreContractTests
 
 public sealed class InProcessQuotaStoreTests : QuotaStoreContractTests
 {
-    private readonly InProcessQuotaStore _store = new(TimeProvider.System);
+    private readonly InProcessQuotaStore _store;
+
+    public InProcessQuotaStoreTests()
+    {
+        _store = new InProcessQuotaStore(Clock);
+    }
 
     protected override IQuotaStore Store => _store;
 
@@ -300,7 +309,7 @@ public sealed class RedisQuotaStoreTests : QuotaStoreContractTests, IDisposable
 
     public RedisQuotaStoreTests()
     {
-        _store = new RedisQuotaStore(_redis, _prefix);
+        _store = new RedisQuotaStore(_redis, _prefix, Clock);
     }
 
     protected override IQuotaStore Store => _store;
@@ -317,16 +326,18 @@ public sealed class RedisQuotaStoreTests : QuotaStoreContractTests, IDisposable
     }
 
     [Fact]
-    public async Task Keys_OfOneActivity_ShareAHashTagAndCarryATtl()
+    public async Task Keys_OfOneActivity_ShareAHashTagAndExpireByTheInjectedClock()
     {
         var id = Guid.NewGuid();
-        await _store.LoadAsync(new QuotaState(id, 5, true, Opens, Closes, [Guid.NewGuid()], DateTimeOffset.UtcNow.AddDays(2)), onlyIfMissing: false);
+        await _store.LoadAsync(new QuotaState(id, 5, true, Opens, Closes, [Guid.NewGuid()], Clock.GetUtcNow().AddDays(2)), onlyIfMissing: false);
         var db = _redis.GetDatabase();
 
         foreach (var key in _store.Keys(id))
         {
             Assert.StartsWith(_prefix + "{act:" + id.ToString("N") + "}", (string)key!, StringComparison.Ordinal);
-            Assert.NotNull(await db.KeyTimeToLiveAsync(key));
+            var ttl = await db.KeyTimeToLiveAsync(key);
+            Assert.NotNull(ttl);
+            Assert.InRange(ttl.Value, TimeSpan.FromDays(2) - TimeSpan.FromMinutes(1), TimeSpan.FromDays(2));
         }
     }
 

@@ -14,7 +14,7 @@ namespace Points.Api.Tests.Infrastructure;
 /// <summary>
 /// The API in-process against the real PostgreSQL and Redis the test command started: one fresh
 /// database and one Redis key prefix per factory (use it as a class fixture), the demo town seeded,
-/// a <see cref="TestClock"/> in place of the system clock and the scheduler off (tests run jobs).
+/// a <see cref="FakeTimeProvider"/> (at <see cref="TestClocks.DefaultStart"/>) in place of the system clock and the scheduler off (tests run jobs).
 /// </summary>
 public class PointsApiFactory : WebApplicationFactory<Program>
 {
@@ -31,7 +31,7 @@ public class PointsApiFactory : WebApplicationFactory<Program>
 
     public string DataDir { get; }
 
-    public TestClock Clock { get; } = new();
+    public FakeTimeProvider Clock { get; } = TestClocks.AtDefaultStart();
 
     /// <summary>Everything the app logged, for asserting that no secret ever reaches a log line.</summary>
     public LogCapture Logs { get; } = new();

@@ -145,7 +145,7 @@ public sealed class AccessTokenTests : IAsyncLifetime
     [Fact]
     public async Task ForceRefresh_IsLimitedToOnceEvery30Seconds()
     {
-        var clock = new ManualTimeProvider();
+        var clock = TestClocks.AtDefaultStart();
         await using var host = WeChatTestHost.Create(_fake, time: clock);
         _fake.SetHandler(FakeWeChatPaths.MsgSecCheck, _ => FakeResponse.Error(40001, "access_token invalid"));
         await host.Client.CheckTextAsync("openid-1", 2, "first", CancellationToken.None);
@@ -239,7 +239,7 @@ public sealed class AccessTokenTests : IAsyncLifetime
     [Fact]
     public async Task Token_WithExpiresIn345_IsRefreshedBeforeWeChatExpiresIt()
     {
-        var clock = new ManualTimeProvider();
+        var clock = TestClocks.AtDefaultStart();
         _fake.TokenExpiresIn = 345;
         await using var host = WeChatTestHost.Create(_fake, time: clock);
 
@@ -258,7 +258,7 @@ public sealed class AccessTokenTests : IAsyncLifetime
     {
         var redis = await TestRedis.SharedAsync();
         var prefix = TestRedis.UniquePrefix();
-        var clock = new ManualTimeProvider();
+        var clock = TestClocks.AtDefaultStart();
         _fake.TokenExpiresIn = 345;
         await using var host = WeChatTestHost.Create(_fake, time: clock, redis: redis, keyPrefix: prefix);
 

@@ -8,33 +8,6 @@ using StackExchange.Redis;
 
 namespace Points.Infrastructure.Tests.WeChat;
 
-public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
-{
-    private readonly Lock _gate = new();
-    private DateTimeOffset _now = start;
-
-    public ManualTimeProvider()
-        : this(new DateTimeOffset(2026, 11, 23, 2, 0, 0, TimeSpan.Zero))
-    {
-    }
-
-    public override DateTimeOffset GetUtcNow()
-    {
-        lock (_gate)
-        {
-            return _now;
-        }
-    }
-
-    public void Advance(TimeSpan by)
-    {
-        lock (_gate)
-        {
-            _now += by;
-        }
-    }
-}
-
 /// <summary>Keeps every log line with its structured values and exception text, at every level.</summary>
 public sealed class CapturingLoggerProvider : ILoggerProvider
 {
