@@ -5,16 +5,25 @@
 #   scripts/test.sh                 all tests
 #   scripts/test.sh --filter X      passes X to `dotnet test --filter`
 #   scripts/test.sh --servers-only  start the servers, print their environment, wait for Ctrl-C
+#   scripts/test.sh --clock-offset +400d
+#                                   PostgreSQL and the tests (and every process they start but Redis)
+#                                   see the clock moved by the offset (libfaketime: [+-]N with s, m, h,
+#                                   d or y; -30d goes back). The build and Redis keep the real clock.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 log() { echo "[test] $*" >&2; }
 
-FILTER=""; SERVERS_ONLY=0
+FILTER=""; SERVERS_ONLY=0; CLOCK_OFFSET=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --filter) FILTER="$2"; shift 2 ;;
     --servers-only) SERVERS_ONLY=1; shift ;;
+    --clock-offset)
+      CLOCK_OFFSET="${2:-}"; shift 2 || shift
+      if ! [[ "$CLOCK_OFFSET" =~ ^[+-][0-9]+[smhdy]?$ ]]; then
+        echo "--clock-offset takes [+-]N with an optional unit s, m, h, d or y, e.g. +400d or -30d (got '$CLOCK_OFFSET')" >&2; exit 2
+      fi ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -23,6 +32,8 @@ done
 missing=()
 command -v redis-server >/dev/null || missing+=(redis-server)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+faketime_lib() { ls /usr/lib/*/faketime/libfaketime.so.1 /usr/lib/faketime/libfaketime.so.1 2>/dev/null | head -1; }
+[ -n "$CLOCK_OFFSET" ] && [ -z "$(faketime_lib)" ] && missing+=(faketime)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then log "need root to install: ${missing[*]}"; exit 1; fi
   log "installing: ${missing[*]}"
@@ -30,6 +41,15 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+
+# With --clock-offset, FAKED runs a command on the moved clock. Monotonic clocks stay real, so
+# timers, timeouts and Stopwatch measure real durations. Redis is never started this way: it hangs
+# under libfaketime, and it holds relative TTLs only; tests that start redis-server drop LD_PRELOAD.
+FAKED=()
+if [ -n "$CLOCK_OFFSET" ]; then
+  FAKED=(env LD_PRELOAD="$(faketime_lib)" FAKETIME="$CLOCK_OFFSET" FAKETIME_DONT_FAKE_MONOTONIC=1)
+  log "clock offset $CLOCK_OFFSET: real $(date -u +%FT%TZ), moved $("${FAKED[@]}" date -u +%FT%TZ)"
+fi
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()' 2>/dev/null \
   || echo $(( 20000 + RANDOM % 20000 )); }
@@ -74,7 +94,7 @@ fsync = off
 synchronous_commit = off
 full_page_writes = off
 CONF
-"${RUN_AS[@]}" "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGRUN/pg.log" -w -t 60 start >/dev/null
+"${RUN_AS[@]}" "${FAKED[@]}" "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGRUN/pg.log" -w -t 60 start >/dev/null
 log "postgres on 127.0.0.1:$PG_PORT (data $PGDATA)"
 
 export POINTS_TEST_PG="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=50"
@@ -82,10 +102,15 @@ export POINTS_TEST_REDIS="127.0.0.1:$REDIS_PORT"
 export POINTS_TEST_REDIS_SERVER_PID_FILE="$TMP/redis.pid"
 export POINTS_TEST_REDIS_DIR="$TMP"
 export PGBIN
+export POINTS_TEST_CLOCK_OFFSET="${CLOCK_OFFSET:-+0s}"   # ClockOffsetTests checks the processes really see it
 
 if [ "$SERVERS_ONLY" = 1 ]; then
   echo "export POINTS_TEST_PG=\"$POINTS_TEST_PG\""
   echo "export POINTS_TEST_REDIS=\"$POINTS_TEST_REDIS\""
+  if [ -n "$CLOCK_OFFSET" ]; then
+    echo "export POINTS_TEST_CLOCK_OFFSET=\"$CLOCK_OFFSET\""
+    echo "# run the tests with: ${FAKED[*]} dotnet test ..."
+  fi
   log "servers up; Ctrl-C to stop"
   while true; do sleep 3600 & wait $!; done   # wait (not sleep) so TERM runs the cleanup at once
 fi
@@ -97,7 +122,8 @@ dotnet build Points.sln -c Release -nologo -v q -clp:NoSummary
 args=(test Points.sln -c Release --no-build -nologo --logger "trx;LogFilePrefix=points" --results-directory "$TMP/results")
 [ -n "$FILTER" ] && args+=(--filter "$FILTER")
 set +e
-dotnet "${args[@]}"
+# No MSBuild node reuse: a node left by the build (on the real clock) must not launch the test hosts.
+MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0 "${FAKED[@]}" dotnet "${args[@]}"
 rc=$?
 set -e
 # One plain closing line that any reader understands: "N passed, N failed, N skipped".
@@ -113,5 +139,5 @@ for path in glob.glob(sys.argv[1] + "/*.trx"):
     s += int(c.get("notExecuted", 0))
 print(f"tests: {p} passed, {f} failed, {s} skipped")
 PY
-log "test command took $(( $(date +%s) - start )) s"
+log "test command took $(( $(date +%s) - start )) s${CLOCK_OFFSET:+ (clock offset $CLOCK_OFFSET)}"
 exit $rc

@@ -22,4 +22,7 @@ public static class TestClocks
     /// clock are not fired; <see cref="FakeTimeProvider.Advance"/> fires those that fall due.
     /// </summary>
     public static void Set(this FakeTimeProvider clock, DateTimeOffset to) => clock.AdjustTime(to.ToUniversalTime());
+
+    /// <summary>Moves the clock back by <paramref name="by"/> (<see cref="FakeTimeProvider.Advance"/> only goes forwards).</summary>
+    public static void Rewind(this FakeTimeProvider clock, TimeSpan by) => clock.AdjustTime(clock.GetUtcNow() - by);
 }

@@ -257,7 +257,7 @@ public sealed class ActivityTests(PointsApiFactory factory) : IClassFixture<Poin
         }
         finally
         {
-            factory.Clock.Advance(TimeSpan.FromMinutes(-1));
+            factory.Clock.Rewind(TimeSpan.FromMinutes(1));
         }
     }
 

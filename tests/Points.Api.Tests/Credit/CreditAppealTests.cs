@@ -71,7 +71,7 @@ public sealed class CreditAppealTests(PointsApiFactory factory) : IClassFixture<
         }
         finally
         {
-            factory.Clock.Advance(-TimeSpan.FromDays(21));
+            factory.Clock.Rewind(TimeSpan.FromDays(21));
         }
     }
 

@@ -132,7 +132,7 @@ public sealed class CreditConsentTests(PointsApiFactory factory) : IClassFixture
         }
         finally
         {
-            factory.Clock.Advance(-TimeSpan.FromDays(1).Add(TimeSpan.FromMinutes(1)));
+            factory.Clock.Rewind(TimeSpan.FromDays(1).Add(TimeSpan.FromMinutes(1)));
         }
 
         resident = await factory.ResidentAsync(7);

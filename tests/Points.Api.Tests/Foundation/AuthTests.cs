@@ -105,7 +105,7 @@ public sealed class AuthTests(PointsApiFactory factory) : IClassFixture<PointsAp
         }
         finally
         {
-            factory.Clock.Advance(TimeSpan.FromDays(-31));
+            factory.Clock.Rewind(TimeSpan.FromDays(31));
         }
     }
 
@@ -159,7 +159,7 @@ public sealed class AuthTests(PointsApiFactory factory) : IClassFixture<PointsAp
         }
         finally
         {
-            factory.Clock.Advance(TimeSpan.FromMinutes(-45));
+            factory.Clock.Rewind(TimeSpan.FromMinutes(45));
         }
     }
 

@@ -73,7 +73,7 @@ public sealed class JobLeaseTests(PointsApiFactory factory) : IClassFixture<Poin
         }
         finally
         {
-            factory.Clock.Advance(TimeSpan.FromMinutes(-6));
+            factory.Clock.Rewind(TimeSpan.FromMinutes(6));
         }
     }
 
@@ -94,7 +94,7 @@ public sealed class JobLeaseTests(PointsApiFactory factory) : IClassFixture<Poin
         }
         finally
         {
-            factory.Clock.Advance(TimeSpan.FromMinutes(-61));
+            factory.Clock.Rewind(TimeSpan.FromMinutes(61));
         }
     }
 

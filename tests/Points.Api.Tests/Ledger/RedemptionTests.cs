@@ -156,7 +156,7 @@ public sealed class RedemptionTests(PointsApiFactory factory) : IClassFixture<Po
         }
         finally
         {
-            factory.Clock.Advance(TimeSpan.FromSeconds(-61));
+            factory.Clock.Rewind(TimeSpan.FromSeconds(61));
         }
 
         Assert.Equal(10, await BalanceAsync(factory, residentId));
@@ -239,7 +239,7 @@ public sealed class RedemptionTests(PointsApiFactory factory) : IClassFixture<Po
         }
         finally
         {
-            factory.Clock.Advance(-(TimeSpan.FromDays(7) + TimeSpan.FromSeconds(1)));
+            factory.Clock.Rewind(TimeSpan.FromDays(7) + TimeSpan.FromSeconds(1));
         }
 
         Assert.Equal(40, await BalanceAsync(factory, residentId));

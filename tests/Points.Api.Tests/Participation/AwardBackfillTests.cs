@@ -40,7 +40,7 @@ public sealed class AwardBackfillTests(PointsApiFactory factory) : IClassFixture
         }
         finally
         {
-            factory.Clock.Advance(TimeSpan.FromMinutes(-3));
+            factory.Clock.Rewind(TimeSpan.FromMinutes(3));
         }
     }
 

@@ -67,7 +67,7 @@ public sealed class NegativeRecordTests(PointsApiFactory factory) : IClassFixtur
         resident = await factory.ResidentAsync(47);
         var after = await resident.GetFromJsonAsync<JsonElement>($"/api/negative-records/{id}");
         var appeal = await resident.PostAsJsonAsync($"/api/negative-records/{id}/appeal", new { text = "申诉" });
-        factory.Clock.Advance(TimeSpan.FromDays(-21));
+        factory.Clock.Rewind(TimeSpan.FromDays(21));
 
         Assert.True(before.GetProperty("counting").GetBoolean());
         Assert.False(after.GetProperty("counting").GetBoolean());
