@@ -18,11 +18,13 @@ SERVERS_PID=""; API_PID=""
 cleanup() {
   trap - EXIT INT TERM
   [ -n "$API_PID" ] && kill "$API_PID" 2>/dev/null && wait "$API_PID" 2>/dev/null || true
-  # scripts/test.sh stops its PostgreSQL and Redis on TERM, once its `sleep` child (by parent PID) ends too
+  # scripts/test.sh stops its PostgreSQL and Redis on TERM. Its children are killed only after it has
+  # exited: killing them at once also killed the pg_ctl its cleanup runs, and PostgreSQL kept running.
   if [ -n "$SERVERS_PID" ]; then
+    local idle; idle=$(ps -o pid= --ppid "$SERVERS_PID" || true)
     kill "$SERVERS_PID" 2>/dev/null || true
-    ps -o pid= --ppid "$SERVERS_PID" | xargs -r kill 2>/dev/null || true
     wait "$SERVERS_PID" 2>/dev/null || true
+    [ -n "$idle" ] && kill $idle 2>/dev/null || true
   fi
   rm -rf "$TMP"
 }
