@@ -75,4 +75,10 @@ public sealed record CreditModelResponse(string Version, CreditModelKind Kind, b
 public sealed record TrainResponse(string Version, int Labels, int Bads, double CvAucMean, double CvAucSd, double CvKsMean, double CvKsSd, double? Psi, string PsiVerdict, bool IsActive);
 
 /// <summary>The version now live and how many residents were re-scored with it.</summary>
-public sealed record ActivateResponse(string Version, bool IsActive, int Rescored);
+/// <summary>The activation; <see cref="OverriddenChecks"/> lists the guard's refusals an admin overrode with a written reason.</summary>
+public sealed record ActivateResponse(string Version, bool IsActive, int Rescored, IReadOnlyList<ActivationCheck>? OverriddenChecks = null, string? OverrideReason = null);
+
+/// <summary>Optional body of an activation: a written reason lets an admin activate a candidate the guard refused.</summary>
+public sealed record ActivateModelRequest(
+    [property: System.ComponentModel.DataAnnotations.StringLength(CreditModel.OverrideReasonMaxLength, ErrorMessage = "理由不超过500字")]
+    string? OverrideReason);
