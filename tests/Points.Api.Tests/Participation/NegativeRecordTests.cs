@@ -175,7 +175,7 @@ public sealed class NegativeRecordTests(PointsApiFactory factory) : IClassFixtur
     public async Task Revoke_WithoutNote_Returns400_AndKeepsTheRecord()
     {
         var staff = await factory.StaffAsync("staff-dongshan");
-        var created = await staff.PostAsJsonAsync($"/api/residents/{PointsApiFactory.DemoResidentId(41)}/negative-records", new
+        var created = await staff.PostAsJsonAsync($"/api/residents/{PointsApiFactory.DemoResidentId(37)}/negative-records", new
         {
             kind = "Violation", description = "违规停车占用消防通道", severity = 1, occurredAt = factory.Clock.GetUtcNow().AddDays(-1),
         });
