@@ -65,7 +65,8 @@ public sealed record LoanOutcomeRequest(
 public sealed record PostOutcomesRequest(
     [property: Required(ErrorMessage = "请提供贷款结果"), MinLength(1, ErrorMessage = "请至少提供一条贷款结果"), MaxLength(1000, ErrorMessage = "每次最多提交1000条")] IReadOnlyList<LoanOutcomeRequest>? Outcomes);
 
-public sealed record OutcomeResultResponse(string ExternalRef, string Status, string? Code);
+/// <summary>One outcome: Created, Replayed or Rejected; a rejection carries its code and, in <see cref="Title"/>, why in Chinese.</summary>
+public sealed record OutcomeResultResponse(string ExternalRef, string Status, string? Code, string? Title);
 
 public sealed record PostOutcomesResponse(int Created, int Replayed, int Rejected, IReadOnlyList<OutcomeResultResponse> Results);
 

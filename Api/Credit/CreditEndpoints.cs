@@ -183,7 +183,7 @@ public static class CreditEndpoints
             results.Count(r => r.Status == OutcomeItemStatus.Created),
             results.Count(r => r.Status == OutcomeItemStatus.Replayed),
             results.Count(r => r.Status == OutcomeItemStatus.Rejected),
-            [.. results.Select(r => new OutcomeResultResponse(r.ExternalRef, r.Status.ToString(), r.Code))]));
+            [.. results.Select(r => new OutcomeResultResponse(r.ExternalRef, r.Status.ToString(), r.Code, r.Title))]));
     }
 
     public static async Task<Ok<IReadOnlyList<StaffAppealResponse>>> ListAppealsAsync(
