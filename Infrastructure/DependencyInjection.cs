@@ -62,6 +62,7 @@ public static class DependencyInjection
         services.AddSingleton(choice);
         services.Configure<PointsOptions>(configuration.GetSection(PointsOptions.Section));
         services.Configure<SchedulerOptions>(configuration.GetSection("Scheduler"));
+        services.Configure<Points.Domain.Credit.ModelActivationThresholds>(configuration.GetSection("Credit:Activation"));
         services.AddSingleton(TimeProvider.System);
 
         if (choice.Provider == DatabaseProvider.Sqlite)

@@ -437,13 +437,14 @@ public sealed class Scorecard
         {
             var j = top[k];
             var f = _features[j].Model;
-            var valueText = f.Kind == ColumnKind.Numeric
-                ? (double.IsNaN(values[j]) ? "无记录" : values[j].ToString("0.##", CultureInfo.InvariantCulture))
-                : texts[j] ?? "无记录";
-            var description = f.ReasonTemplate
-                .Replace("{name}", f.DisplayName, StringComparison.Ordinal)
-                .Replace("{bin}", points[j].Bin, StringComparison.Ordinal)
-                .Replace("{value}", valueText, StringComparison.Ordinal);
+            var missing = f.Kind == ColumnKind.Numeric ? double.IsNaN(values[j]) : texts[j] is null;
+            // A template reads "比例为 {value}"; with nothing on record it would read "比例为 无记录", so say it plainly.
+            var description = missing
+                ? $"{f.DisplayName}：还没有相关记录，暂按中等水平计分"
+                : f.ReasonTemplate
+                    .Replace("{name}", f.DisplayName, StringComparison.Ordinal)
+                    .Replace("{bin}", points[j].Bin, StringComparison.Ordinal)
+                    .Replace("{value}", f.Kind == ColumnKind.Numeric ? values[j].ToString("0.##", CultureInfo.InvariantCulture) : texts[j], StringComparison.Ordinal);
             reasons[k] = new ReasonCode(f.Name, Deficit(points, j), description, f.ImprovementHint);
         }
 

@@ -65,7 +65,8 @@ public sealed record LoanOutcomeRequest(
 public sealed record PostOutcomesRequest(
     [property: Required(ErrorMessage = "请提供贷款结果"), MinLength(1, ErrorMessage = "请至少提供一条贷款结果"), MaxLength(1000, ErrorMessage = "每次最多提交1000条")] IReadOnlyList<LoanOutcomeRequest>? Outcomes);
 
-public sealed record OutcomeResultResponse(string ExternalRef, string Status, string? Code);
+/// <summary>One outcome: Created, Replayed or Rejected; a rejection carries its code and, in <see cref="Title"/>, why in Chinese.</summary>
+public sealed record OutcomeResultResponse(string ExternalRef, string Status, string? Code, string? Title);
 
 public sealed record PostOutcomesResponse(int Created, int Replayed, int Rejected, IReadOnlyList<OutcomeResultResponse> Results);
 
@@ -75,4 +76,10 @@ public sealed record CreditModelResponse(string Version, CreditModelKind Kind, b
 public sealed record TrainResponse(string Version, int Labels, int Bads, double CvAucMean, double CvAucSd, double CvKsMean, double CvKsSd, double? Psi, string PsiVerdict, bool IsActive);
 
 /// <summary>The version now live and how many residents were re-scored with it.</summary>
-public sealed record ActivateResponse(string Version, bool IsActive, int Rescored);
+/// <summary>The activation; <see cref="OverriddenChecks"/> lists the guard's refusals an admin overrode with a written reason.</summary>
+public sealed record ActivateResponse(string Version, bool IsActive, int Rescored, IReadOnlyList<ActivationCheck>? OverriddenChecks = null, string? OverrideReason = null);
+
+/// <summary>Optional body of an activation: a written reason lets an admin activate a candidate the guard refused.</summary>
+public sealed record ActivateModelRequest(
+    [property: System.ComponentModel.DataAnnotations.StringLength(CreditModel.OverrideReasonMaxLength, ErrorMessage = "理由不超过500字")]
+    string? OverrideReason);

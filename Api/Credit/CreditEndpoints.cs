@@ -183,7 +183,7 @@ public static class CreditEndpoints
             results.Count(r => r.Status == OutcomeItemStatus.Created),
             results.Count(r => r.Status == OutcomeItemStatus.Replayed),
             results.Count(r => r.Status == OutcomeItemStatus.Rejected),
-            [.. results.Select(r => new OutcomeResultResponse(r.ExternalRef, r.Status.ToString(), r.Code))]));
+            [.. results.Select(r => new OutcomeResultResponse(r.ExternalRef, r.Status.ToString(), r.Code, r.Title))]));
     }
 
     public static async Task<Ok<IReadOnlyList<StaffAppealResponse>>> ListAppealsAsync(
@@ -242,9 +242,10 @@ public static class CreditEndpoints
     public static async Task<Ok<IReadOnlyList<CreditModelResponse>>> ListModelsAsync(PointsDbContext db, CancellationToken ct)
     {
         var rows = await db.CreditModels.AsNoTracking().OrderByDescending(m => m.CreatedAt)
-            .Select(m => new { m.Version, m.Kind, m.IsActive, m.CreatedAt, m.ActivatedAt, m.Metrics, m.ModelCard }).ToListAsync(ct);
+            .Select(m => new { m.Version, m.Kind, m.IsActive, m.CreatedAt, m.ActivatedAt, m.Metrics, m.ModelCard, m.ActivationOverrideReason, m.ActivationOverriddenBy, m.ActivationOverriddenAt })
+            .ToListAsync(ct);
         IReadOnlyList<CreditModelResponse> list = [.. rows.Select(m => new CreditModelResponse(m.Version, m.Kind, m.IsActive, m.CreatedAt, m.ActivatedAt,
-            JsonDocument.Parse(m.Metrics).RootElement.Clone(), JsonDocument.Parse(m.ModelCard).RootElement.Clone()))];
+            JsonDocument.Parse(m.Metrics).RootElement.Clone(), WithOverride(m.ModelCard, m.ActivationOverrideReason, m.ActivationOverriddenBy, m.ActivationOverriddenAt)))];
         return TypedResults.Ok(list);
     }
 
@@ -267,17 +268,44 @@ public static class CreditEndpoints
     /// activation committed and is not cut short when the caller disconnects: half the town must not stay on the
     /// old model until the nightly run.
     /// </summary>
-    public static async Task<Results<Ok<ActivateResponse>, ProblemHttpResult>> ActivateModelAsync(
-        string version, CreditModelStore models, CreditProfileService profiles, TimeProvider clock, CancellationToken ct)
+    public static async Task<Results<Ok<ActivateResponse>, ProblemHttpResult, ValidationProblem>> ActivateModelAsync(
+        string version, ActivateModelRequest? request, ClaimsPrincipal principal, CreditActivationGuard guard, CreditModelStore models, CreditProfileService profiles,
+        TimeProvider clock, CancellationToken ct)
     {
+        var reason = string.IsNullOrWhiteSpace(request?.OverrideReason) ? null : request.OverrideReason.Trim();
+        var clearance = await guard.ClearAsync(version, reason, ct);
+        if (!clearance.IsSuccess)
+        {
+            return Problems.From(clearance.Error!);
+        }
+
         var activated = await models.ActivateAsync(version, ct);
         if (!activated.IsSuccess)
         {
             return Problems.From(activated.Error!);
         }
 
+        var overridden = clearance.Value.Overridden;
+        if (overridden.Count > 0)
+        {
+            await guard.RecordOverrideAsync(version, reason!, principal.Me().Id, clock.GetUtcNow(), CancellationToken.None);
+        }
+
         var rescored = await profiles.RescoreAllAsync(clock.GetUtcNow(), activated.Value, CancellationToken.None);
-        return TypedResults.Ok(new ActivateResponse(activated.Value.Version, true, rescored.Residents));
+        return TypedResults.Ok(new ActivateResponse(activated.Value.Version, true, rescored.Residents, overridden.Count > 0 ? overridden : null, overridden.Count > 0 ? reason : null));
+    }
+
+    /// <summary>The model card as trained, plus the admin's override of the activation guard when there was one (PIPL Art. 55 record).</summary>
+    private static JsonElement WithOverride(string modelCard, string? reason, Guid? by, DateTimeOffset? at)
+    {
+        var card = System.Text.Json.Nodes.JsonNode.Parse(modelCard)!.AsObject();
+        card["activationOverride"] = reason is null ? null : new System.Text.Json.Nodes.JsonObject
+        {
+            ["reason"] = reason,
+            ["by"] = by?.ToString(),
+            ["at"] = at?.ToOffset(TimeSpan.FromHours(8)).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+        };
+        return JsonDocument.Parse(card.ToJsonString()).RootElement.Clone();
     }
 
     private static ScoreTier TierOf(string code) => ScoreTiers.All.FirstOrDefault(t => t.Code == code) ?? ScoreTiers.All[0];

@@ -36,7 +36,7 @@ public static class CsvFile
     public static bool TryParseMonth(string text, out int year, out int month)
     {
         (year, month) = (0, 0);
-        if (text.Length != 7 || !DateOnly.TryParseExact(text + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) || day.Year < 2000)
+        if (text.Length != 7 || !DateOnly.TryParseExact(text + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
         {
             return false;
         }

@@ -85,9 +85,32 @@ public static class Problems
             problem.Detail = null;
         }
 
+        if (problem is HttpValidationProblemDetails validation)
+        {
+            CamelCaseKeys(validation.Errors);
+        }
+
         problem.Type ??= $"https://points.example/problems/{(problem.Extensions.TryGetValue("code", out var c) ? c : code)}";
         problem.Instance ??= context.HttpContext.Request.Path;
         problem.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
+    }
+
+    /// <summary>
+    /// Field keys of validation errors in the JSON case of the request (<c>reason</c>, <c>items[0].name</c>): the
+    /// framework's validator names them after the C# properties (<c>Reason</c>), handlers after the JSON fields.
+    /// </summary>
+    private static void CamelCaseKeys(IDictionary<string, string[]> errors)
+    {
+        foreach (var key in errors.Keys.ToList())
+        {
+            var camel = string.Join('.', key.Split('.').Select(part => part.Length > 0 && char.IsUpper(part[0]) ? char.ToLowerInvariant(part[0]) + part[1..] : part));
+            if (camel != key)
+            {
+                var messages = errors[key];
+                errors.Remove(key);
+                errors[camel] = errors.TryGetValue(camel, out var existing) ? [.. existing, .. messages] : messages;
+            }
+        }
     }
 
     /// <summary>Exceptions: a malformed request becomes its 4xx; anything else is a bug and a 500 without internals.</summary>

@@ -47,9 +47,15 @@ public sealed record AdjustmentRequest(
 
 public sealed record AdjustmentResponse(Guid EntryId, Guid ResidentId, long Points, string Reason, Guid ActorId, DateTimeOffset At, long Balance);
 
-public sealed record SummaryRowResponse(Guid? ResidentId, string Name, long Opening, IReadOnlyDictionary<string, long> EarnedBySource, long Earned, long Spent, long Expired, long Adjusted, long Closing);
+/// <summary>
+/// One resident's month in a community. Opening and closing are the wallet's balance; the movement columns count what
+/// happened while the resident belonged to this community, and <see cref="Elsewhere"/> the net of the month's
+/// movements recorded in another community (a resident who moved), so opening + earned − spent − expired + adjusted
+/// + elsewhere = closing.
+/// </summary>
+public sealed record SummaryRowResponse(Guid? ResidentId, string Name, long Opening, IReadOnlyDictionary<string, long> EarnedBySource, long Earned, long Spent, long Expired, long Adjusted, long Elsewhere, long Closing);
 
-public sealed record SummaryResponse(Guid CommunityId, string CommunityName, string Month, IReadOnlyList<SummaryRowResponse> Residents);
+public sealed record SummaryResponse(Guid CommunityId, string CommunityName, string Month, bool Closed, IReadOnlyList<SummaryRowResponse> Residents);
 
 public sealed record EarningRuleRequest(
     [property: Range(0, EarningRule.MaxCap, ErrorMessage = "默认积分须在 0 到 1000000 之间")]

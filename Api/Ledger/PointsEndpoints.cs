@@ -235,11 +235,16 @@ public static class MerchantEndpoints
     }
 
     public static async Task<Results<Ok<StatementResponse>, FileContentHttpResult, ProblemHttpResult, ValidationProblem>> StatementAsync(
-        string month, ClaimsPrincipal principal, LedgerReports reports, CancellationToken ct, [FromQuery] string? format = null)
+        string month, ClaimsPrincipal principal, LedgerReports reports, TimeProvider clock, CancellationToken ct, [FromQuery] string? format = null)
     {
         if (!CsvFile.TryParseMonth(month, out var year, out var m))
         {
             return Problems.Validation("month", "月份格式应为 yyyy-MM");
+        }
+
+        if (SummaryMonth.Check(year, m, clock.GetUtcNow()) is { } refused)
+        {
+            return Problems.From(refused);
         }
 
         if (principal.Me().MerchantId is not { } merchantId)

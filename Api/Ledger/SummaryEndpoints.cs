@@ -33,11 +33,17 @@ public static class SummaryEndpoints
     }
 
     public static async Task<Results<Ok<SummaryResponse>, FileContentHttpResult, ProblemHttpResult, ValidationProblem>> StaffSummaryAsync(
-        Guid id, string month, ClaimsPrincipal principal, PointsDbContext db, LedgerReports reports, CancellationToken ct, [FromQuery] string? format = null)
+        Guid id, string month, ClaimsPrincipal principal, PointsDbContext db, LedgerReports reports, TimeProvider clock, CancellationToken ct, [FromQuery] string? format = null)
     {
         if (!CsvFile.TryParseMonth(month, out var year, out var m))
         {
             return Problems.Validation("month", "月份格式应为 yyyy-MM");
+        }
+
+        var now = clock.GetUtcNow();
+        if (SummaryMonth.Check(year, m, now) is { } refused)
+        {
+            return Problems.From(refused);
         }
 
         var community = await db.Communities.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
@@ -52,15 +58,21 @@ public static class SummaryEndpoints
         }
 
         var rows = await reports.CommunityMonthAsync(id, year, m, ct);
-        return Render(community.Id, community.Name, month, rows, publicVersion: false, format);
+        return Render(community.Id, community.Name, month, SummaryMonth.IsClosed(year, m, now), rows, publicVersion: false, format);
     }
 
     public static async Task<Results<Ok<SummaryResponse>, FileContentHttpResult, ProblemHttpResult, ValidationProblem>> PublicSummaryAsync(
-        Guid id, string month, PointsDbContext db, LedgerReports reports, CancellationToken ct, [FromQuery] string? format = null)
+        Guid id, string month, PointsDbContext db, LedgerReports reports, TimeProvider clock, CancellationToken ct, [FromQuery] string? format = null)
     {
         if (!CsvFile.TryParseMonth(month, out var year, out var m))
         {
             return Problems.Validation("month", "月份格式应为 yyyy-MM");
+        }
+
+        var now = clock.GetUtcNow();
+        if (SummaryMonth.Check(year, m, now) is { } refused)
+        {
+            return Problems.From(refused);
         }
 
         var community = await db.Communities.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
@@ -70,36 +82,36 @@ public static class SummaryEndpoints
         }
 
         var rows = await reports.CommunityMonthAsync(id, year, m, ct);
-        return Render(community.Id, community.Name, month, rows.Where(r => !r.HonorRollOptOut).ToList(), publicVersion: true, format);
+        return Render(community.Id, community.Name, month, SummaryMonth.IsClosed(year, m, now), rows.Where(r => !r.HonorRollOptOut).ToList(), publicVersion: true, format);
     }
 
     /// <summary>张三 → 张*, 欧阳修 → 欧*: the surname stays so neighbours recognise the notice, the rest is hidden.</summary>
     public static string Mask(string name) => string.IsNullOrEmpty(name) ? "*" : string.Concat(name.AsSpan(0, 1), "*");
 
     private static Results<Ok<SummaryResponse>, FileContentHttpResult, ProblemHttpResult, ValidationProblem> Render(
-        Guid communityId, string communityName, string month, IReadOnlyList<ResidentMonth> rows, bool publicVersion, string? format)
+        Guid communityId, string communityName, string month, bool closed, IReadOnlyList<ResidentMonth> rows, bool publicVersion, string? format)
     {
         var responseRows = rows.Select(r => new SummaryRowResponse(
             publicVersion ? null : r.ResidentId,
             publicVersion ? Mask(r.DisplayName) : r.DisplayName,
             r.Opening,
             Sources.ToDictionary(s => s.Source.ToString(), s => r.EarnedBySource.GetValueOrDefault(s.Source)),
-            r.Earned, r.Spent, r.Expired, r.Adjusted, r.Closing)).ToList();
+            r.Earned, r.Spent, r.Expired, r.Adjusted, r.Elsewhere, r.Closing)).ToList();
         if (!CsvFile.Wanted(format))
         {
-            return TypedResults.Ok(new SummaryResponse(communityId, communityName, month, responseRows));
+            return TypedResults.Ok(new SummaryResponse(communityId, communityName, month, closed, responseRows));
         }
 
         var inv = CultureInfo.InvariantCulture;
         var header = new List<string> { "姓名", "期初余额" };
         header.AddRange(Sources.Select(s => s.Column));
-        header.AddRange(["获得合计", "消费", "过期", "调整", "期末余额"]);
+        header.AddRange(["获得合计", "消费", "过期", "调整", "在其他村社的变动", "期末余额"]);
         var lines = new List<IReadOnlyList<string>> { header };
         foreach (var r in responseRows)
         {
             var line = new List<string> { r.Name, r.Opening.ToString(inv) };
             line.AddRange(Sources.Select(s => r.EarnedBySource[s.Source.ToString()].ToString(inv)));
-            line.AddRange([r.Earned.ToString(inv), r.Spent.ToString(inv), r.Expired.ToString(inv), r.Adjusted.ToString(inv), r.Closing.ToString(inv)]);
+            line.AddRange([r.Earned.ToString(inv), r.Spent.ToString(inv), r.Expired.ToString(inv), r.Adjusted.ToString(inv), r.Elsewhere.ToString(inv), r.Closing.ToString(inv)]);
             lines.Add(line);
         }
 

@@ -51,9 +51,20 @@ public sealed record PickupRequest(
     [property: StringLength(16, MinimumLength = 1, ErrorMessage = "领取码格式不正确")]
     string? PickupCode);
 
-public sealed record MarketOrderResponse(Guid Id, Guid ResidentId, Guid CommunityId, Guid ItemId, int Quantity, long Points, MarketOrderStatus Status, string PickupCode, DateTimeOffset CreatedAt, DateTimeOffset? PickedUpAt, DateTimeOffset? CancelledAt)
+public sealed record PickupByCodeRequest(
+    [property: Required(ErrorMessage = "请填写领取码")]
+    [property: StringLength(16, MinimumLength = 1, ErrorMessage = "领取码格式不正确")]
+    string? PickupCode,
+    Guid? CommunityId);
+
+/// <summary>An order. <see cref="PickupCode"/> is shown to the resident who owns it only: staff look an order up by the code the resident shows.</summary>
+public sealed record MarketOrderResponse(Guid Id, Guid ResidentId, Guid CommunityId, Guid ItemId, int Quantity, long Points, MarketOrderStatus Status, string? PickupCode, DateTimeOffset CreatedAt, DateTimeOffset? PickedUpAt, DateTimeOffset? CancelledAt)
 {
-    public static MarketOrderResponse From(MarketOrder o) => new(o.Id, o.ResidentId, o.CommunityId, o.ItemId, o.Quantity, o.Points, o.Status, o.PickupCode, o.CreatedAt, o.PickedUpAt, o.CancelledAt);
+    public static MarketOrderResponse ForOwner(MarketOrder o) => new(o.Id, o.ResidentId, o.CommunityId, o.ItemId, o.Quantity, o.Points, o.Status, o.PickupCode, o.CreatedAt, o.PickedUpAt, o.CancelledAt);
+
+    public static MarketOrderResponse ForStaff(MarketOrder o) => ForOwner(o) with { PickupCode = null };
+
+    public static MarketOrderResponse For(MarketOrder o, Guid viewerId) => o.ResidentId == viewerId ? ForOwner(o) : ForStaff(o);
 }
 
 /// <summary>The community gift market (绿币超市): staff keep items and stock; residents order on market days and pick up with a code.</summary>
@@ -74,6 +85,8 @@ public static class MarketEndpoints
         group.MapGet("/orders/mine", MyOrdersAsync).WithName(nameof(MyOrdersAsync)).WithSummary("我的兑换订单")
             .RequireAuthorization(p => p.RequireRole(Roles.Resident));
         group.MapGet("/orders", ListOrdersAsync).WithName(nameof(ListOrdersAsync)).WithSummary("本村社订单（工作人员）")
+            .RequireAuthorization(p => p.RequireRole(Roles.Staff));
+        group.MapPost("/orders/pickup", PickUpByCodeAsync).WithName(nameof(PickUpByCodeAsync)).WithSummary("按居民出示（或扫码录入）的领取码找到订单并标记已领取")
             .RequireAuthorization(p => p.RequireRole(Roles.Staff));
         group.MapPost("/orders/{id:guid}/pickup", PickUpAsync).WithName(nameof(PickUpAsync)).WithSummary("核对领取码并标记已领取")
             .RequireAuthorization(p => p.RequireRole(Roles.Staff));
@@ -165,7 +178,7 @@ public static class MarketEndpoints
             return Problems.From(result.Error!);
         }
 
-        var order = MarketOrderResponse.From(result.Value.Order);
+        var order = MarketOrderResponse.ForOwner(result.Value.Order);
         return TypedResults.Created($"/api/market/orders/{order.Id}", order);
     }
 
@@ -173,7 +186,7 @@ public static class MarketEndpoints
     {
         var me = principal.Me().Id;
         var orders = await db.MarketOrders.AsNoTracking().Where(o => o.ResidentId == me).OrderByDescending(o => o.CreatedAt).Take(100).ToListAsync(ct);
-        return TypedResults.Ok(orders.Select(MarketOrderResponse.From).ToList());
+        return TypedResults.Ok(orders.Select(MarketOrderResponse.ForOwner).ToList());
     }
 
     public static async Task<Results<Ok<List<MarketOrderResponse>>, ProblemHttpResult>> ListOrdersAsync(
@@ -198,7 +211,7 @@ public static class MarketEndpoints
         }
 
         var orders = await query.OrderByDescending(o => o.CreatedAt).Take(500).ToListAsync(ct);
-        return TypedResults.Ok(orders.Select(MarketOrderResponse.From).ToList());
+        return TypedResults.Ok(orders.Select(MarketOrderResponse.ForStaff).ToList());
     }
 
     public static async Task<Results<Ok<MarketOrderResponse>, ProblemHttpResult>> PickUpAsync(
@@ -216,7 +229,27 @@ public static class MarketEndpoints
         }
 
         var result = await market.PickUpAsync(id, request.PickupCode!, ct);
-        return result.IsSuccess ? TypedResults.Ok(MarketOrderResponse.From(result.Value)) : Problems.From(result.Error!);
+        return result.IsSuccess ? TypedResults.Ok(MarketOrderResponse.ForStaff(result.Value)) : Problems.From(result.Error!);
+    }
+
+    public static async Task<Results<Ok<MarketOrderResponse>, ProblemHttpResult>> PickUpByCodeAsync(
+        PickupByCodeRequest request, ClaimsPrincipal principal, PointsDbContext db, MarketService market, CancellationToken ct)
+    {
+        var me = principal.Me();
+        if (me.TownId is not { } townId)
+        {
+            return Problems.From(OutOfScope);
+        }
+
+        Guid? community = me.Role == Role.CommunityStaff ? me.CommunityId : request.CommunityId;
+        if (request.CommunityId is { } asked && asked != community
+            || community is { } c && !await db.Communities.AnyAsync(x => x.Id == c && x.TownId == townId, ct))
+        {
+            return Problems.From(OutOfScope);
+        }
+
+        var result = await market.PickUpByCodeAsync(request.PickupCode!, townId, community, ct);
+        return result.IsSuccess ? TypedResults.Ok(MarketOrderResponse.ForStaff(result.Value)) : Problems.From(result.Error!);
     }
 
     public static async Task<Results<Ok<MarketOrderResponse>, ProblemHttpResult>> CancelAsync(
@@ -235,6 +268,6 @@ public static class MarketEndpoints
         }
 
         var result = await market.CancelAsync(id, me.Id, ct);
-        return result.IsSuccess ? TypedResults.Ok(MarketOrderResponse.From(result.Value)) : Problems.From(result.Error!);
+        return result.IsSuccess ? TypedResults.Ok(MarketOrderResponse.For(result.Value, me.Id)) : Problems.From(result.Error!);
     }
 }

@@ -237,7 +237,7 @@ public static class DeclarationEndpoints
         var setting = await SettingAsync(db, declaration.TownId, declaration.Category, ct);
         var points = request.Points ?? (level == ReviewLevel.Town ? declaration.ProposedPoints : null) ?? setting.DefaultPoints;
         var now = clock.GetUtcNow();
-        var reviewed = declaration.Review(level, request.Decision!.Value, request.Reason, points, setting.NeedsTownReview, now);
+        var reviewed = declaration.Review(level, request.Decision!.Value, request.Reason, points, setting.NeedsTownReview, me.Id, now);
         if (!reviewed.IsSuccess)
         {
             return Problems.From(reviewed.Error!);
@@ -281,9 +281,10 @@ public static class DeclarationEndpoints
             return Problems.From(DeclarationErrors.OutOfScope);
         }
 
-        if (declaration.Status != DeclarationStatus.Approved)
+        var revokerLevel = me.CanAdministerTown(declaration.TownId) ? ReviewLevel.Town : ReviewLevel.Community;
+        if (declaration.RevokeRefusal(revokerLevel) is { } refusal)
         {
-            return Problems.From(DeclarationErrors.NotRevocable);
+            return Problems.From(refusal);
         }
 
         var reversed = await earning.RevokeAsync(AwardKey(id), ParticipationEndpoints.Truncate($"申报撤销：{request.Reason}", TransferRequest.NoteMaxLength), me.Id, ct);
@@ -295,7 +296,7 @@ public static class DeclarationEndpoints
         db.ChangeTracker.Clear();
         declaration = await db.Declarations.FirstAsync(d => d.Id == id, ct);
         var now = clock.GetUtcNow();
-        var revoked = declaration.Revoke(request.Reason!, now);
+        var revoked = declaration.Revoke(request.Reason!, revokerLevel, now);
         if (!revoked.IsSuccess)
         {
             return Problems.From(revoked.Error!);
@@ -326,7 +327,8 @@ public static class DeclarationEndpoints
         }
 
         var me = principal.Me();
-        var queueLevel = parsedLevel ?? ReviewLevel.Community;
+        // Town staff and admins work the second level: their queue opens there unless they ask for the community level.
+        var queueLevel = parsedLevel ?? (me.Role is Role.TownStaff or Role.Admin ? ReviewLevel.Town : ReviewLevel.Community);
         var query = db.Declarations.AsNoTracking().Where(d => d.Status == DeclarationStatus.Pending && d.Level == queueLevel && d.TownId == me.TownId);
         if (me.Role == Role.CommunityStaff)
         {

@@ -179,7 +179,7 @@ public static class HazardEndpoints
             return Problems.From(applied.Error!);
         }
 
-        var note = request.Rejection is { } why && report.Status == HazardStatus.Rejected ? $"{why}{(request.Note is null ? string.Empty : "：" + request.Note)}" : request.Note;
+        var note = request.Rejection is { } why && report.Status == HazardStatus.Rejected ? $"{TimelineTitles.Rejection(why)}{(request.Note is null ? string.Empty : "：" + request.Note)}" : request.Note;
         db.ParticipationEvents.Add(ParticipationEndpoints.Event(TimelineSubject.HazardReport, id, report.Status.ToString(), me.Id, note,
             report.Status == HazardStatus.Closed ? applied.Value : null, now));
         try

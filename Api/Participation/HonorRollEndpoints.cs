@@ -70,15 +70,16 @@ public static class HonorRollEndpoints
     {
         var (start, end) = ShanghaiTime.Month(year, month);
         var reasons = EarningService.EarningReasons;
-        var residents = db.Users.Where(u => u.CommunityId == communityId && u.Role == Role.Resident && u.IsActive);
+        // Points count where they were earned (the community each entry recorded), not where the resident lives now.
+        var residents = db.Users.Where(u => u.Role == Role.Resident && u.IsActive);
         var wallets = db.LedgerAccounts.Where(a => a.Kind == AccountKind.ResidentWallet).Join(residents, a => a.OwnerId, u => u.Id, (a, u) => new { WalletId = a.Id, ResidentId = u.Id });
         var earned = await db.JournalEntries
-            .Where(e => e.OccurredAt >= start && e.OccurredAt < end && reasons.Contains(e.Reason))
+            .Where(e => e.CommunityId == communityId && e.OccurredAt >= start && e.OccurredAt < end && reasons.Contains(e.Reason))
             .Join(wallets, e => e.CreditAccountId, w => w.WalletId, (e, w) => new { w.ResidentId, e.Points })
             .GroupBy(x => x.ResidentId).Select(g => new { ResidentId = g.Key, Points = g.Sum(x => x.Points) })
             .ToListAsync(ct);
         var reversed = await db.JournalEntries
-            .Where(e => e.OccurredAt >= start && e.OccurredAt < end && e.Reason == TransferReason.Reversal && e.ReversesEntryId != null)
+            .Where(e => e.CommunityId == communityId && e.OccurredAt >= start && e.OccurredAt < end && e.Reason == TransferReason.Reversal && e.ReversesEntryId != null)
             .Join(db.JournalEntries.Where(o => reasons.Contains(o.Reason)), r => r.ReversesEntryId, o => o.Id, (r, o) => r)
             .Join(wallets, e => e.DebitAccountId, w => w.WalletId, (e, w) => new { w.ResidentId, e.Points })
             .GroupBy(x => x.ResidentId).Select(g => new { ResidentId = g.Key, Points = g.Sum(x => x.Points) })
@@ -93,14 +94,15 @@ public static class HonorRollEndpoints
         var ids = positive.Keys.ToList();
         var people = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id) && !u.HonorRollOptOut)
             .Select(u => new { u.Id, u.DisplayName }).ToListAsync(ct);
-        var entries = people.Select(p => (p.DisplayName, Points: positive[p.Id], p.Id))
-            .OrderByDescending(x => x.Points).ThenBy(x => x.Id).Take(size)
-            .Select((x, i) => new HonorRollEntry(i + 1, Mask(x.DisplayName), x.Points)).ToList();
+        var top = people.Select(p => (p.DisplayName, Points: positive[p.Id], p.Id))
+            .OrderByDescending(x => x.Points).ThenBy(x => x.Id).Take(size).ToList();
+        var ranks = HonorRanking.Ranks([.. top.Select(x => x.Points)]);
+        var entries = top.Select((x, i) => new HonorRollEntry(ranks[i], Mask(x.DisplayName), x.Points)).ToList();
 
         var declarations = await db.Declarations.CountAsync(d => d.CommunityId == communityId && d.Status == DeclarationStatus.Approved && d.DecidedAt >= start && d.DecidedAt < end, ct);
         var hazards = await db.HazardReports.CountAsync(h => h.CommunityId == communityId && h.Status == HazardStatus.Closed && h.LastActionAt >= start && h.LastActionAt < end, ct);
         var articles = await db.ArticleReads.Where(r => r.CompletedAt >= start && r.CompletedAt < end)
-            .Join(residents, r => r.ResidentId, u => u.Id, (r, u) => r.Id).CountAsync(ct);
+            .Join(residents.Where(u => u.CommunityId == communityId), r => r.ResidentId, u => u.Id, (r, u) => r.Id).CountAsync(ct);
         var statistics = new ParticipationStatistics(positive.Count, positive.Values.Sum(), declarations, hazards, articles);
         return new HonorRollResponse(communityId, communityName, $"{year:D4}-{month:D2}", entries, statistics, now);
     }

@@ -43,7 +43,8 @@ public sealed record CommentRequest(
 
 public sealed record ModerateCommentRequest(bool Accept);
 
-public sealed record ReadStateResponse(DateTimeOffset OpenedAt, DateTimeOffset? CompletedAt, bool ByQuiz, int? AwardedPoints);
+/// <summary>Where a resident's reading stands: points come once the reading time and (if any) the quiz are both done.</summary>
+public sealed record ReadStateResponse(DateTimeOffset OpenedAt, DateTimeOffset? CompletedAt, bool ByQuiz, int? AwardedPoints, bool QuizPassed = false, int QuizAttemptsLeft = 0, int? SecondsLeft = null);
 
 public sealed record ArticleResponse(
     Guid Id, ArticleKind Kind, string Title, string? Body, int Points, int MinReadSeconds, Guid? CommunityId, ArticleStatus Status,
@@ -221,27 +222,53 @@ public static class LearningEndpoints
         }
 
         var now = clock.GetUtcNow();
-        var read = await db.ArticleReads.FirstOrDefaultAsync(r => r.ArticleId == id && r.ResidentId == me.Id, ct);
-        if (read is null)
+        for (var attempt = 0; ; attempt++)
         {
-            read = new ArticleRead(Guid.CreateVersion7(), id, me.Id, now);
-            db.ArticleReads.Add(read);
-        }
+            var read = await db.ArticleReads.FirstOrDefaultAsync(r => r.ArticleId == id && r.ResidentId == me.Id, ct);
+            if (read is null)
+            {
+                // Answering first starts the reading clock: the quiz alone never skips the reading time.
+                read = new ArticleRead(Guid.CreateVersion7(), id, me.Id, now);
+                db.ArticleReads.Add(read);
+            }
 
-        var answered = read.Answer(article, request.Answer!.Value);
-        if (!answered.IsSuccess)
-        {
-            await db.SaveChangesAsync(ct);
-            return Problems.From(answered.Error!);
-        }
+            var answered = read.Answer(article, request.Answer!.Value, now);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException ex) when (attempt < 5 && (ex is DbUpdateConcurrencyException || DatabaseSetup.IsUniqueViolation(ex)))
+            {
+                // A parallel answer created the row or used an attempt first: decide again on what it stored.
+                db.ChangeTracker.Clear();
+                continue;
+            }
 
-        var result = await CompleteAsync(db, earning, article, read, byQuiz: true, now, ct);
-        return result.Result switch
-        {
-            Ok<ReadStateResponse> ok => ok,
-            ProblemHttpResult problem => problem,
-            _ => throw new InvalidOperationException("unexpected result"),
-        };
+            if (!answered.IsSuccess)
+            {
+                return Problems.From(answered.Error!);
+            }
+
+            if (read.IsCompleted)
+            {
+                return TypedResults.Ok(ToRead(read, article, now));
+            }
+
+            var finished = read.Finish(article, now);
+            if (!finished.IsSuccess)
+            {
+                // Passed, but the reading time is not over: nothing is paid yet; finishing later pays.
+                return finished.Error!.Code == LearningErrors.TooFast.Code ? TypedResults.Ok(ToRead(read, article, now)) : Problems.From(finished.Error!);
+            }
+
+            var result = await CompleteAsync(db, earning, article, read, byQuiz: true, now, ct);
+            return result.Result switch
+            {
+                Ok<ReadStateResponse> ok => ok,
+                ProblemHttpResult problem => problem,
+                _ => throw new InvalidOperationException("unexpected result"),
+            };
+        }
     }
 
     public static async Task<Results<Created<CommentResponse>, ProblemHttpResult, ValidationProblem>> CommentAsync(
@@ -392,7 +419,10 @@ public static class LearningEndpoints
     private static bool CanManage(CurrentUser me, Article article) =>
         article.CommunityId is { } c ? me.CanAdminister(article.TownId, c) : me.CanAdministerTown(article.TownId);
 
-    private static ReadStateResponse ToRead(ArticleRead r) => new(r.OpenedAt, r.CompletedAt, r.ByQuiz, r.AwardedPoints);
+    private static ReadStateResponse ToRead(ArticleRead r) => new(r.OpenedAt, r.CompletedAt, r.ByQuiz, r.AwardedPoints, r.QuizPassedAt is not null, Math.Max(0, ArticleRead.MaxQuizAttempts - r.QuizAttempts));
+
+    private static ReadStateResponse ToRead(ArticleRead r, Article article, DateTimeOffset now) =>
+        ToRead(r) with { QuizAttemptsLeft = article.HasQuiz ? Math.Max(0, ArticleRead.MaxQuizAttempts - r.QuizAttempts) : 0, SecondsLeft = r.IsCompleted ? null : r.SecondsLeft(article, now) };
 
     private static ArticleResponse ToResponse(Article a, ArticleRead? read, bool includeBody) =>
         new(a.Id, a.Kind, a.Title, includeBody ? a.Body : null, a.Points, a.MinReadSeconds, a.CommunityId, a.Status, a.PublishedAt,

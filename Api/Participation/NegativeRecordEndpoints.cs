@@ -38,6 +38,7 @@ public sealed record AppealDecisionRequest(
     string? Note);
 
 public sealed record RevokeNegativeRecordRequest(
+    [property: Required(ErrorMessage = "请填写撤销说明")]
     [property: StringLength(NegativeRecord.TextMaxLength, ErrorMessage = "说明不超过500字")]
     string? Note);
 
@@ -171,9 +172,9 @@ public static class NegativeRecordEndpoints
 
     public static Task<Results<Ok<NegativeRecordResponse>, ProblemHttpResult, ValidationProblem>> DecideAppealAsync(
         Guid id, AppealDecisionRequest request, ClaimsPrincipal principal, PointsDbContext db, TimeProvider clock, CreditProfileService credit, IResidentNotifier notifier, CancellationToken ct) =>
-        StaffActAsync(id, principal, db, clock, credit, request.Uphold ? "AppealRejected" : "AppealAccepted", request.Note, (r, now) =>
+        StaffActAsync(id, principal, db, clock, credit, request.Uphold ? "AppealRejected" : "AppealAccepted", request.Note, (r, actor, now) =>
         {
-            var decided = r.DecideAppeal(request.Uphold, request.Note, now);
+            var decided = r.DecideAppeal(request.Uphold, request.Note, actor, now);
             if (decided.IsSuccess)
             {
                 notifier.AppealDecided(r, request.Uphold, now);
@@ -184,7 +185,7 @@ public static class NegativeRecordEndpoints
 
     public static Task<Results<Ok<NegativeRecordResponse>, ProblemHttpResult, ValidationProblem>> RevokeNegativeRecordAsync(
         Guid id, RevokeNegativeRecordRequest request, ClaimsPrincipal principal, PointsDbContext db, TimeProvider clock, CreditProfileService credit, CancellationToken ct) =>
-        StaffActAsync(id, principal, db, clock, credit, "Revoked", request.Note, (r, now) => r.Revoke(request.Note, now), ct);
+        StaffActAsync(id, principal, db, clock, credit, "Revoked", request.Note, (r, _, now) => r.Revoke(request.Note, now), ct);
 
     private static async Task<Results<Ok<NegativeRecordResponse>, ProblemHttpResult, ValidationProblem>> ResidentActAsync(
         Guid id, ClaimsPrincipal principal, PointsDbContext db, TimeProvider clock, string action, string? note,
@@ -197,7 +198,7 @@ public static class NegativeRecordEndpoints
 
     private static async Task<Results<Ok<NegativeRecordResponse>, ProblemHttpResult, ValidationProblem>> StaffActAsync(
         Guid id, ClaimsPrincipal principal, PointsDbContext db, TimeProvider clock, CreditProfileService credit, string action, string? note,
-        Func<NegativeRecord, DateTimeOffset, Domain.Common.Result<NegativeRecord>> act, CancellationToken ct)
+        Func<NegativeRecord, Guid, DateTimeOffset, Domain.Common.Result<NegativeRecord>> act, CancellationToken ct)
     {
         var me = principal.Me();
         var record = await db.NegativeRecords.FirstOrDefaultAsync(r => r.Id == id, ct);
@@ -211,7 +212,7 @@ public static class NegativeRecordEndpoints
             return Problems.From(NegativeRecordErrors.OutOfScope);
         }
 
-        var applied = await ApplyAsync(db, record, me.Id, clock.GetUtcNow(), action, note, act, ct);
+        var applied = await ApplyAsync(db, record, me.Id, clock.GetUtcNow(), action, note, (r, now) => act(r, me.Id, now), ct);
         if (applied.Result is Ok<NegativeRecordResponse>)
         {
             // A revoked record stops weighing on the credit profile at once, not at the nightly re-score.

@@ -9,7 +9,8 @@ using Points.Infrastructure.Persistence;
 namespace Points.Api.Participation;
 
 /// <summary>One timeline step as the resident sees it.</summary>
-public sealed record TimelineStepResponse(string Action, DateTimeOffset At, string? Note, int? Points, bool ByMe);
+/// <summary>One step of a timeline: <see cref="Action"/> is the stable code, <see cref="Title"/> the Chinese a person reads.</summary>
+public sealed record TimelineStepResponse(string Action, DateTimeOffset At, string? Note, int? Points, bool ByMe, string Title);
 
 /// <summary>Resident participation: uploads, declarations and reviews, hazard reports, learning, the negative list, the public honour roll.</summary>
 public static class ParticipationEndpoints
@@ -56,7 +57,7 @@ public static class ParticipationEndpoints
     {
         var events = await db.ParticipationEvents.AsNoTracking().Where(e => e.SubjectId == subjectId)
             .OrderBy(e => e.At).ThenBy(e => e.Id).ToListAsync(ct);
-        return events.Select(e => new TimelineStepResponse(e.Action, e.At, e.Note, e.Points, e.ActorId == viewerId)).ToList();
+        return events.Select(e => new TimelineStepResponse(e.Action, e.At, e.Note, e.Points, e.ActorId == viewerId, TimelineTitles.Title(e.Action))).ToList();
     }
 
     internal static TimelineEvent Event(TimelineSubject subject, Guid subjectId, string action, Guid? actorId, string? note, int? points, DateTimeOffset now) =>

@@ -13,6 +13,7 @@ public enum CreditModelKind
 public sealed class CreditModel
 {
     public const int VersionMaxLength = 64;
+    public const int OverrideReasonMaxLength = 500;
 
     private CreditModel()
     {
@@ -56,6 +57,21 @@ public sealed class CreditModel
     public DateTimeOffset? ActivatedAt { get; private set; }
 
     public bool IsActive { get; private set; }
+
+    /// <summary>Why an admin activated this version although the activation guard refused it (see <see cref="ModelActivationGuard"/>).</summary>
+    public string? ActivationOverrideReason { get; private set; }
+
+    public Guid? ActivationOverriddenBy { get; private set; }
+
+    public DateTimeOffset? ActivationOverriddenAt { get; private set; }
+
+    /// <summary>Records an admin's written reason for activating against the guard's refusal.</summary>
+    public void RecordOverride(string reason, Guid adminId, DateTimeOffset now)
+    {
+        ActivationOverrideReason = reason.Trim();
+        ActivationOverriddenBy = adminId;
+        ActivationOverriddenAt = now;
+    }
 
     public void Activate(DateTimeOffset now)
     {

@@ -1,3 +1,5 @@
+using Points.Domain.Common;
+
 namespace Points.Domain.Credit;
 
 public enum LoanOutcomeKind
@@ -15,6 +17,19 @@ public sealed class LoanOutcome
     {
         ExternalRef = string.Empty;
     }
+
+    public static readonly DomainError DateInFuture = DomainError.Validation("loan_outcome.date_in_future", "放款日期晚于今天（北京时间），不能登记");
+    public static readonly DomainError BeforeAccount = DomainError.Validation("loan_outcome.before_account",
+        "放款日期早于该居民开通积分账户的日期：系统里没有那时的行为记录，这条结果永远不能作为模型训练样本，未登记");
+
+    /// <summary>
+    /// Why a loan date can never give a training label, or null: training reads the resident's behaviour as of the loan
+    /// date, which needs the date to have happened and the resident's account to have existed by then (Shanghai days).
+    /// </summary>
+    public static DomainError? CheckLoanDate(DateOnly loanDate, DateTimeOffset accountCreatedAt, DateTimeOffset now) =>
+        loanDate > ShanghaiTime.Today(now) ? DateInFuture
+        : loanDate < ShanghaiTime.Today(accountCreatedAt) ? BeforeAccount
+        : null;
 
     public LoanOutcome(Guid id, Guid bankId, Guid residentId, Guid? consentId, DateOnly loanDate, LoanOutcomeKind outcome, string externalRef, DateTimeOffset receivedAt)
     {

@@ -12,8 +12,10 @@ public sealed class JournalEntry
         Fingerprint = string.Empty;
     }
 
-    public JournalEntry(Guid id, Guid townId, Guid debitAccountId, Guid creditAccountId, TransferRequest request, DateTimeOffset occurredAt)
+    public JournalEntry(Guid id, Guid townId, Guid debitAccountId, Guid creditAccountId, TransferRequest request, DateTimeOffset occurredAt, Guid? communityId = null, Guid? gridId = null)
     {
+        CommunityId = communityId;
+        GridId = gridId;
         Id = id;
         TownId = townId;
         DebitAccountId = debitAccountId;
@@ -57,4 +59,14 @@ public sealed class JournalEntry
     public Guid? ReversesEntryId { get; private set; }
 
     public DateTimeOffset OccurredAt { get; private set; }
+
+    /// <summary>
+    /// The community of the resident whose wallet the entry touches, as it was when the entry was posted (a reversal
+    /// keeps its original's): month-end summaries group by it, so a resident who moves later does not take their
+    /// history along. Null for entries between non-resident accounts.
+    /// </summary>
+    public Guid? CommunityId { get; private set; }
+
+    /// <summary>The resident's grid when the entry was posted (see <see cref="CommunityId"/>).</summary>
+    public Guid? GridId { get; private set; }
 }

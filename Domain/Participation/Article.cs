@@ -131,6 +131,9 @@ public sealed class Article
 /// <summary>A resident's one read of an article: opened, then finished (or answered) once.</summary>
 public sealed class ArticleRead
 {
+    /// <summary>A quiz of two options answered at random would pass every time with more attempts than one guess and a retry.</summary>
+    public const int MaxQuizAttempts = 2;
+
     private ArticleRead()
     {
     }
@@ -157,9 +160,17 @@ public sealed class ArticleRead
 
     public int? AwardedPoints { get; private set; }
 
+    /// <summary>Quiz answers given so far; also the concurrency token, so parallel answers cannot lose an attempt.</summary>
+    public int QuizAttempts { get; private set; }
+
+    public DateTimeOffset? QuizPassedAt { get; private set; }
+
     public bool IsCompleted => CompletedAt is not null;
 
-    /// <summary>Finishing counts only when the server saw at least the article's minimum reading time.</summary>
+    /// <summary>
+    /// Points are due only when both hold: the server saw at least the article's minimum reading time, and, when the
+    /// article has a quiz, the quiz was answered correctly within <see cref="MaxQuizAttempts"/> attempts.
+    /// </summary>
     public Result<ArticleRead> Finish(Article article, DateTimeOffset now)
     {
         if (IsCompleted)
@@ -167,29 +178,58 @@ public sealed class ArticleRead
             return LearningErrors.AlreadyCompleted;
         }
 
+        if (article.HasQuiz && QuizPassedAt is null)
+        {
+            return QuizAttempts >= MaxQuizAttempts ? LearningErrors.QuizAttemptsExhausted : LearningErrors.QuizRequired;
+        }
+
         var read = now - OpenedAt;
         if (read < TimeSpan.FromSeconds(article.MinReadSeconds))
         {
-            var left = (int)Math.Ceiling((TimeSpan.FromSeconds(article.MinReadSeconds) - read).TotalSeconds);
-            return LearningErrors.TooFast.With("secondsLeft", left);
+            return LearningErrors.TooFast.With("secondsLeft", SecondsLeft(article, now));
         }
 
         return this;
     }
 
-    public Result<ArticleRead> Answer(Article article, int answer)
-    {
-        if (IsCompleted)
-        {
-            return LearningErrors.AlreadyCompleted;
-        }
+    /// <summary>Seconds of reading the server still has to see before points are due (0 when enough).</summary>
+    public int SecondsLeft(Article article, DateTimeOffset now) =>
+        Math.Max(0, (int)Math.Ceiling((TimeSpan.FromSeconds(article.MinReadSeconds) - (now - OpenedAt)).TotalSeconds));
 
+    /// <summary>
+    /// One quiz attempt. A wrong answer uses up an attempt; after <see cref="MaxQuizAttempts"/> wrong answers the
+    /// quiz is closed for this resident. Answering again after passing changes nothing (a retry is harmless).
+    /// </summary>
+    public Result<ArticleRead> Answer(Article article, int answer, DateTimeOffset now)
+    {
         if (!article.HasQuiz)
         {
             return LearningErrors.NoQuiz;
         }
 
-        return answer == article.QuizAnswer ? this : LearningErrors.QuizWrong;
+        if (QuizPassedAt is not null)
+        {
+            return this;
+        }
+
+        if (IsCompleted)
+        {
+            return LearningErrors.AlreadyCompleted;
+        }
+
+        if (QuizAttempts >= MaxQuizAttempts)
+        {
+            return LearningErrors.QuizAttemptsExhausted;
+        }
+
+        QuizAttempts++;
+        if (answer != article.QuizAnswer)
+        {
+            return QuizAttempts >= MaxQuizAttempts ? LearningErrors.QuizAttemptsExhausted : LearningErrors.QuizWrong.With("attemptsLeft", MaxQuizAttempts - QuizAttempts);
+        }
+
+        QuizPassedAt = now;
+        return this;
     }
 
     public void Complete(DateTimeOffset now, bool byQuiz, int awarded)
@@ -266,6 +306,8 @@ public static class LearningErrors
     public static readonly DomainError TooFast = DomainError.Unprocessable("learning.too_fast", "阅读时间不足，请认真阅读后再完成");
     public static readonly DomainError NoQuiz = DomainError.Unprocessable("learning.no_quiz", "这篇文章没有答题");
     public static readonly DomainError QuizWrong = DomainError.Unprocessable("learning.quiz_wrong", "回答不正确，请再读一读");
+    public static readonly DomainError QuizAttemptsExhausted = DomainError.Conflict("learning.quiz_attempts_exhausted", "答题次数已用完（每篇最多2次），这篇文章不再计学习积分");
+    public static readonly DomainError QuizRequired = DomainError.Unprocessable("learning.quiz_required", "这篇文章需答对题目后才计学习积分");
     public static readonly DomainError NotDraftRegulation = DomainError.Unprocessable("comment.not_open", "只有立法意见征集稿可以留言");
     public static readonly DomainError CommentBlocked = DomainError.Unprocessable("comment.blocked", "留言包含不当内容，未能提交");
     public static readonly DomainError CommentNotPending = DomainError.Conflict("comment.not_pending", "该留言已处理");

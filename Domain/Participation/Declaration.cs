@@ -73,6 +73,9 @@ public sealed class Declaration
 
     public ReviewLevel Level { get; private set; }
 
+    /// <summary>Who decided the first (community) level when it forwarded to the town: the second level must be someone else.</summary>
+    public Guid? FirstReviewerId { get; private set; }
+
     /// <summary>Points the community proposed when forwarding to the town.</summary>
     public int? ProposedPoints { get; private set; }
 
@@ -151,11 +154,16 @@ public sealed class Declaration
     /// A review at <paramref name="level"/>. Approving at the community level forwards to the town
     /// when <paramref name="needsTownReview"/>; otherwise approval is final and returns the points to award.
     /// </summary>
-    public Result<ReviewOutcome> Review(ReviewLevel level, ReviewDecision decision, string? reason, int points, bool needsTownReview, DateTimeOffset now)
+    public Result<ReviewOutcome> Review(ReviewLevel level, ReviewDecision decision, string? reason, int points, bool needsTownReview, Guid reviewerId, DateTimeOffset now)
     {
         if (Status != DeclarationStatus.Pending || Level != level)
         {
             return DeclarationErrors.ReviewConflict;
+        }
+
+        if (level == ReviewLevel.Town && FirstReviewerId == reviewerId)
+        {
+            return DeclarationErrors.SameReviewer;
         }
 
         if (decision is ReviewDecision.Reject or ReviewDecision.NeedMoreInfo && string.IsNullOrWhiteSpace(reason))
@@ -184,6 +192,7 @@ public sealed class Declaration
                 {
                     Level = ReviewLevel.Town;
                     ProposedPoints = points;
+                    FirstReviewerId = reviewerId;
                     return new ReviewOutcome(DeclarationAction.ForwardedToTown, 0);
                 }
 
@@ -197,11 +206,21 @@ public sealed class Declaration
     /// <summary>Records what the ledger actually posted (the daily cap may have cut it).</summary>
     public void RecordAward(int posted) => AwardedPoints = posted;
 
-    public Result<Declaration> Revoke(string reason, DateTimeOffset now)
+    /// <summary>
+    /// Why someone acting at <paramref name="revokerLevel"/> may not revoke this declaration, or null when they may:
+    /// only an approval can be revoked, and only with at least the authority of the level that approved it
+    /// (<see cref="Level"/> does not change after approval).
+    /// </summary>
+    public DomainError? RevokeRefusal(ReviewLevel revokerLevel) =>
+        Status != DeclarationStatus.Approved ? DeclarationErrors.NotRevocable
+        : Level == ReviewLevel.Town && revokerLevel == ReviewLevel.Community ? DeclarationErrors.RevokeNeedsTown
+        : null;
+
+    public Result<Declaration> Revoke(string reason, ReviewLevel revokerLevel, DateTimeOffset now)
     {
-        if (Status != DeclarationStatus.Approved)
+        if (RevokeRefusal(revokerLevel) is { } refusal)
         {
-            return DeclarationErrors.NotRevocable;
+            return refusal;
         }
 
         if (string.IsNullOrWhiteSpace(reason))
@@ -318,5 +337,7 @@ public static class DeclarationErrors
     public static readonly DomainError NotWithdrawable = DomainError.Conflict("declaration.not_withdrawable", "申报已有结果，不能撤回");
     public static readonly DomainError NotRevocable = DomainError.Conflict("declaration.not_revocable", "只有已通过的申报才能撤销");
     public static readonly DomainError OutOfScope = DomainError.Forbidden("declaration.out_of_scope", "只能审核本村社（镇街）的申报");
+    public static readonly DomainError SameReviewer = DomainError.Conflict("review.same_reviewer", "第一级审核已由您作出，第二级审核须由另一位镇街工作人员进行");
+    public static readonly DomainError RevokeNeedsTown = DomainError.Forbidden("declaration.revoke_needs_town", "该申报经镇街审核通过，只有镇街工作人员才能撤销");
     public static readonly DomainError TownLevelOnly = DomainError.Forbidden("review.town_level_only", "第二级审核须由镇街工作人员进行");
 }

@@ -165,12 +165,20 @@ public sealed class NegativeRecord
         return this;
     }
 
-    /// <summary>Staff decide an appeal: upheld keeps the record, otherwise it is revoked.</summary>
-    public Result<NegativeRecord> DecideAppeal(bool uphold, string? note, DateTimeOffset now)
+    /// <summary>
+    /// Staff decide an appeal: upheld keeps the record, otherwise it is revoked. Whoever recorded it cannot
+    /// judge the appeal against their own record: another staff member or the town decides.
+    /// </summary>
+    public Result<NegativeRecord> DecideAppeal(bool uphold, string? note, Guid deciderId, DateTimeOffset now)
     {
         if (Status != NegativeRecordStatus.Appealed)
         {
             return NegativeRecordErrors.NoAppeal;
+        }
+
+        if (deciderId == RecordedBy)
+        {
+            return NegativeRecordErrors.RecorderCannotDecide;
         }
 
         DecisionNote = note?.Trim();
@@ -186,8 +194,14 @@ public sealed class NegativeRecord
         return this;
     }
 
+    /// <summary>Revoking removes a record from the resident's file: the reason is required and kept.</summary>
     public Result<NegativeRecord> Revoke(string? note, DateTimeOffset now)
     {
+        if (string.IsNullOrWhiteSpace(note) || note.Trim().Length > TextMaxLength)
+        {
+            return NegativeRecordErrors.RevokeNoteRequired;
+        }
+
         if (Status == NegativeRecordStatus.Revoked)
         {
             return NegativeRecordErrors.AlreadyRevoked;
@@ -215,6 +229,8 @@ public static class NegativeRecordErrors
     public static readonly DomainError Expired = DomainError.Conflict("negative_record.expired", "该记录已过期，不再计入");
     public static readonly DomainError NoAppeal = DomainError.Conflict("negative_record.no_appeal", "该记录没有待处理的申诉");
     public static readonly DomainError AlreadyRevoked = DomainError.Conflict("negative_record.revoked", "该记录已撤销");
+    public static readonly DomainError RecorderCannotDecide = DomainError.Conflict("negative_record.recorder_cannot_decide", "记录人不能处理针对自己所记记录的申诉，请由其他工作人员或镇街处理");
+    public static readonly DomainError RevokeNoteRequired = DomainError.Validation("negative_record.note_required", "撤销记录须填写说明（不超过500字）");
     public static readonly DomainError OutOfScope = DomainError.Forbidden("negative_record.out_of_scope", "只能管理本村社（镇街）居民的记录");
     public static readonly DomainError Conflict = DomainError.Conflict("negative_record.conflict", "记录已被他人修改，请刷新后再试");
 }

@@ -11,8 +11,11 @@ using Points.Infrastructure.Quotas;
 
 namespace Points.Infrastructure.Activities;
 
-/// <summary>One line of a bulk attendance confirmation.</summary>
-public sealed record AttendanceResult(Guid ResidentId, string Outcome, string? Title, long? PointsAwarded);
+/// <summary>
+/// One line of a bulk attendance confirmation: what this call did. <see cref="PointsAwarded"/> is what this call paid;
+/// a confirmation repeated after the points were paid pays nothing again and says so in <see cref="PointsPaidEarlier"/>.
+/// </summary>
+public sealed record AttendanceResult(Guid ResidentId, string Outcome, string? Title, long? PointsAwarded, long? PointsPaidEarlier = null);
 
 /// <summary>
 /// The staff side of activities: lifecycle (publish, edit, cancel, complete) keeping the quota store
@@ -265,7 +268,9 @@ public sealed partial class ActivityService(
                 new EarnRequest(residentId, activity.TownId, TransferReason.ActivityAttendance, activity.Points, $"attendance:{signUp.Id}", "activity", activity.Id.ToString(), activity.Title.Length > 100 ? activity.Title[..100] : activity.Title, staffId),
                 ct);
             results.Add(award.IsSuccess
-                ? new AttendanceResult(residentId, decision.ToString(), null, award.Value.Entry.Points)
+                ? award.Value.Replayed
+                    ? new AttendanceResult(residentId, decision.ToString(), "积分此前已发放，本次未重复发放", 0, award.Value.Entry.Points)
+                    : new AttendanceResult(residentId, decision.ToString(), null, award.Value.Entry.Points)
                 : new AttendanceResult(residentId, award.Error!.Code, award.Error.Title, 0));
         }
 

@@ -21,7 +21,8 @@ public enum OutcomeItemStatus
     Rejected,
 }
 
-public sealed record OutcomeItemResult(string ExternalRef, OutcomeItemStatus Status, string? Code);
+/// <summary>One outcome's fate; a rejected one says why in <see cref="Title"/> (Chinese), e.g. that it can never become a training label.</summary>
+public sealed record OutcomeItemResult(string ExternalRef, OutcomeItemStatus Status, string? Code, string? Title = null);
 
 /// <summary>Consents, bank queries (always audited) and loan outcomes.</summary>
 public sealed class CreditConsentService(PointsDbContext db, CreditProfileService profiles, CreditConsentLookup lookup, CreditQueryAuditor auditor, TimeProvider clock)
@@ -132,7 +133,14 @@ public sealed class CreditConsentService(PointsDbContext db, CreditProfileServic
 
             if (consent is null || !consent.AllowsBank(bankId, now))
             {
-                results.Add(new OutcomeItemResult(item.ExternalRef, OutcomeItemStatus.Rejected, CreditErrors.ConsentRequired.Code));
+                results.Add(new OutcomeItemResult(item.ExternalRef, OutcomeItemStatus.Rejected, CreditErrors.ConsentRequired.Code, CreditErrors.ConsentRequired.Title));
+                continue;
+            }
+
+            var accountCreated = await db.Users.AsNoTracking().Where(u => u.Id == consent.ResidentId).Select(u => u.CreatedAt).FirstAsync(ct);
+            if (LoanOutcome.CheckLoanDate(item.LoanDate, accountCreated, now) is { } never)
+            {
+                results.Add(new OutcomeItemResult(item.ExternalRef, OutcomeItemStatus.Rejected, never.Code, never.Title));
                 continue;
             }
 
@@ -141,7 +149,7 @@ public sealed class CreditConsentService(PointsDbContext db, CreditProfileServic
             {
                 results.Add(existing.SameAs(consent.ResidentId, item.LoanDate, item.Outcome)
                     ? new OutcomeItemResult(item.ExternalRef, OutcomeItemStatus.Replayed, null)
-                    : new OutcomeItemResult(item.ExternalRef, OutcomeItemStatus.Rejected, "idempotency.conflict"));
+                    : new OutcomeItemResult(item.ExternalRef, OutcomeItemStatus.Rejected, "idempotency.conflict", "该业务编号已登记过另一笔贷款的结果"));
                 continue;
             }
 

@@ -86,13 +86,19 @@ public sealed class CreditProfileService(PointsDbContext db, BehaviourFeatureExt
         return new RescoreSummary(matrix.Count, live.Version, asOf, extract, score, watch.Elapsed - extract - score);
     }
 
+    /// <summary>Shown when no behaviour cost any points: a score never comes without saying what it rests on.</summary>
+    public static readonly StoredFactor NothingLost = new("none", 0, "您的各项行为记录在当前模型下都已得到该项可得的最高分，分数由模型的基础分和这些记录共同决定", "继续保持：按时参加已报名的活动，遵守村规民约");
+
     public static CreditProfile Build(LiveCreditModel live, Guid residentId, ScoreResult result, DateTimeOffset asOf, DateTimeOffset now) =>
         new(Guid.CreateVersion7(now), residentId, result.Score, result.Tier.Code, result.Band, asOf, live.Version,
-            JsonSerializer.Serialize(result.Reasons.Select(r => new StoredFactor(r.Feature, r.Deficit, r.Description, r.Improvement)).ToArray(), CreditModelStore.Json),
+            JsonSerializer.Serialize(Factors(result), CreditModelStore.Json),
             now);
 
+    public static StoredFactor[] Factors(ScoreResult result) =>
+        result.Reasons.Count == 0 ? [NothingLost] : [.. result.Reasons.Select(r => new StoredFactor(r.Feature, r.Deficit, r.Description, r.Improvement))];
+
     public static IReadOnlyList<StoredFactor> ReadFactors(string json) =>
-        JsonSerializer.Deserialize<StoredFactor[]>(json, CreditModelStore.Json) ?? [];
+        JsonSerializer.Deserialize<StoredFactor[]>(json, CreditModelStore.Json) is { Length: > 0 } stored ? stored : [NothingLost];
 
     private async Task WriteAsync(CreditProfile[] batch, CancellationToken ct)
     {

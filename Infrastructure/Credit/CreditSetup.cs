@@ -18,6 +18,7 @@ public static class CreditSetup
         services.AddSingleton<CreditConsentLookup>();
         services.AddHostedService(sp => sp.GetRequiredService<CreditConsentLookup>());
         services.AddScoped<CreditTrainingService>();
+        services.AddScoped<CreditActivationGuard>();
         services.AddHostedService<CreditModelLoader>();
         services.AddScheduledJob<CreditRescoreJob>();
         services.AddScoped<CreditProfileRetention>();

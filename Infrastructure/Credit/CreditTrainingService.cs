@@ -96,6 +96,7 @@ public sealed class CreditTrainingService(PointsDbContext db, BehaviourFeatureEx
             cv = new { folds = Folds, repeats = Repeats, seed = Seed, aucMean = cv.AucMean, aucSd = cv.AucSd, giniMean = (2 * cv.AucMean) - 1, ksMean = cv.KsMean, ksSd = cv.KsSd },
             train = card.Model.Report is { } r ? new { auc = r.AucTrainRounded, gini = r.GiniTrain, ks = r.KsTrain } : null,
             psi = psi is null ? null : new { against = live.Version, value = psi.Value, verdict = psi.Verdict, note = psi.Note, residents = population.Count },
+            tierShares = TierShares(newScores),
         };
         var modelCard = new
         {

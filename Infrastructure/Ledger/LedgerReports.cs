@@ -26,6 +26,7 @@ public sealed record ResidentMonth(
     long Spent,
     long Expired,
     long Adjusted,
+    long Elsewhere,
     long Closing)
 {
     public long Earned => EarnedBySource.Values.Sum();
@@ -128,26 +129,35 @@ public sealed class LedgerReports(PointsDbContext db)
     }
 
     /// <summary>
-    /// The month-end summary of a community's residents for a Shanghai calendar month. Computed from
-    /// journal entries before the month's end only, so it reads the same at any later time.
+    /// The month-end summary of a community for a Shanghai calendar month, from journal entries only, grouped by the
+    /// community each entry recorded when it was posted, so it reads the same at any later time, whatever residents
+    /// do afterwards (move, leave). A resident is in the month of the community their last entry before the month
+    /// was recorded in, and in every community where the month recorded a movement of theirs.
     /// </summary>
     public async Task<IReadOnlyList<ResidentMonth>> CommunityMonthAsync(Guid communityId, int year, int month, CancellationToken ct)
     {
         var (start, end) = ShanghaiTime.Month(year, month);
-        var residents = await db.Users.AsNoTracking()
-            .Where(u => u.CommunityId == communityId && u.Role == Role.Resident)
-            .OrderBy(u => u.CreatedAt).ThenBy(u => u.Id)
-            .Select(u => new { u.Id, u.DisplayName, u.HonorRollOptOut }).ToListAsync(ct);
-        var residentIds = residents.Select(r => r.Id).ToList();
+        var touched = db.JournalEntries.Where(e => e.CommunityId == communityId && e.OccurredAt < end);
         var wallets = await db.LedgerAccounts.AsNoTracking()
-            .Where(a => a.Kind == AccountKind.ResidentWallet && residentIds.Contains(a.OwnerId))
+            .Where(a => a.Kind == AccountKind.ResidentWallet
+                && (touched.Any(e => e.CreditAccountId == a.Id) || touched.Any(e => e.DebitAccountId == a.Id)))
             .ToDictionaryAsync(a => a.Id, a => a.OwnerId, ct);
         var walletIds = wallets.Keys.ToList();
 
-        var openIn = await db.JournalEntries.AsNoTracking().Where(e => walletIds.Contains(e.CreditAccountId) && e.OccurredAt < start)
+        var before = db.JournalEntries.AsNoTracking().Where(e => e.OccurredAt < start);
+        var openIn = await before.Where(e => walletIds.Contains(e.CreditAccountId))
             .GroupBy(e => e.CreditAccountId).Select(g => new { g.Key, Sum = g.Sum(e => e.Points) }).ToDictionaryAsync(x => x.Key, x => x.Sum, ct);
-        var openOut = await db.JournalEntries.AsNoTracking().Where(e => walletIds.Contains(e.DebitAccountId) && e.OccurredAt < start)
+        var openOut = await before.Where(e => walletIds.Contains(e.DebitAccountId))
             .GroupBy(e => e.DebitAccountId).Select(g => new { g.Key, Sum = g.Sum(e => e.Points) }).ToDictionaryAsync(x => x.Key, x => x.Sum, ct);
+        var lastIn = await before.Where(e => walletIds.Contains(e.CreditAccountId)).GroupBy(e => e.CreditAccountId)
+            .Select(g => g.OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Id).Select(e => new Place(e.CreditAccountId, e.OccurredAt, e.Id, e.CommunityId)).First())
+            .ToListAsync(ct);
+        var lastOut = await before.Where(e => walletIds.Contains(e.DebitAccountId)).GroupBy(e => e.DebitAccountId)
+            .Select(g => g.OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Id).Select(e => new Place(e.DebitAccountId, e.OccurredAt, e.Id, e.CommunityId)).First())
+            .ToListAsync(ct);
+        var homeAtStart = lastIn.Concat(lastOut).GroupBy(p => p.Wallet)
+            .ToDictionary(g => g.Key, g => g.OrderByDescending(p => p.At).ThenByDescending(p => p.Id).First().CommunityId);
+
         var moves = await db.JournalEntries.AsNoTracking()
             .Where(e => (walletIds.Contains(e.CreditAccountId) || walletIds.Contains(e.DebitAccountId)) && e.OccurredAt >= start && e.OccurredAt < end)
             .GroupJoin(db.JournalEntries, e => e.ReversesEntryId, o => (Guid?)o.Id, (e, originals) => new { e, originals })
@@ -157,21 +167,29 @@ public sealed class LedgerReports(PointsDbContext db)
                 x.e.DebitAccountId,
                 x.e.Points,
                 x.e.Reason,
+                x.e.CommunityId,
                 OriginalReason = o == null ? (TransferReason?)null : o.Reason,
             })
             .ToListAsync(ct);
 
-        var byResident = new Dictionary<Guid, Accumulator>();
-        foreach (var (walletId, owner) in wallets)
+        var byWallet = walletIds.ToDictionary(w => w, w => new Accumulator
         {
-            byResident[owner] = new Accumulator { Opening = openIn.GetValueOrDefault(walletId) - openOut.GetValueOrDefault(walletId) };
-        }
-
+            Opening = openIn.GetValueOrDefault(w) - openOut.GetValueOrDefault(w),
+            Member = homeAtStart.TryGetValue(w, out var home) && home == communityId,
+        });
         foreach (var m in moves)
         {
             var incoming = wallets.ContainsKey(m.CreditAccountId);
-            var acc = byResident[wallets[incoming ? m.CreditAccountId : m.DebitAccountId]];
+            var acc = byWallet[incoming ? m.CreditAccountId : m.DebitAccountId];
             var signed = incoming ? m.Points : -m.Points;
+            acc.Net += signed;
+            if (m.CommunityId != communityId)
+            {
+                acc.Elsewhere += signed;
+                continue;
+            }
+
+            acc.Member = true;
             var effective = m.Reason == TransferReason.Reversal && m.OriginalReason is { } original ? original : m.Reason;
             if (EarningService.EarningReasons.Contains(effective))
             {
@@ -189,14 +207,17 @@ public sealed class LedgerReports(PointsDbContext db)
             {
                 acc.Adjusted += signed;
             }
-
-            acc.Net += signed;
         }
 
+        var members = byWallet.Where(x => x.Value.Member).ToDictionary(x => wallets[x.Key], x => x.Value);
+        var memberIds = members.Keys.ToList();
+        var residents = await db.Users.AsNoTracking().Where(u => memberIds.Contains(u.Id))
+            .OrderBy(u => u.CreatedAt).ThenBy(u => u.Id)
+            .Select(u => new { u.Id, u.DisplayName, u.HonorRollOptOut }).ToListAsync(ct);
         return residents.Select(r =>
         {
-            var acc = byResident.GetValueOrDefault(r.Id) ?? new Accumulator();
-            return new ResidentMonth(r.Id, r.DisplayName, r.HonorRollOptOut, acc.Opening, acc.Earned, acc.Spent, acc.Expired, acc.Adjusted, acc.Opening + acc.Net);
+            var acc = members[r.Id];
+            return new ResidentMonth(r.Id, r.DisplayName, r.HonorRollOptOut, acc.Opening, acc.Earned, acc.Spent, acc.Expired, acc.Adjusted, acc.Elsewhere, acc.Opening + acc.Net);
         }).ToList();
     }
 
@@ -232,9 +253,16 @@ public sealed class LedgerReports(PointsDbContext db)
     /// <summary>Points to integer fen at the town's rate, rounded down (the town never pays for a fraction of a fen).</summary>
     public static long ToFen(long points, int pointsPerYuan) => points * 100 / pointsPerYuan;
 
+    private sealed record Place(Guid Wallet, DateTimeOffset At, Guid Id, Guid? CommunityId);
+
     private sealed class Accumulator
     {
         public long Opening { get; set; }
+
+        /// <summary>Whether the resident belongs in this community's month (see CommunityMonthAsync).</summary>
+        public bool Member { get; set; }
+
+        public long Elsewhere { get; set; }
 
         public Dictionary<TransferReason, long> Earned { get; } = [];
 

@@ -93,7 +93,8 @@ public sealed class LedgerService(PointsDbContext db, TimeProvider clock)
             return invalid;
         }
 
-        var entry = new JournalEntry(Guid.CreateVersion7(), request.From.TownId, from, to, request, clock.GetUtcNow());
+        var (communityId, gridId) = await PlaceOfAsync(request, ct);
+        var entry = new JournalEntry(Guid.CreateVersion7(), request.From.TownId, from, to, request, clock.GetUtcNow(), communityId, gridId);
         db.JournalEntries.Add(entry);
         await db.SaveChangesAsync(ct);
 
@@ -111,6 +112,34 @@ public sealed class LedgerService(PointsDbContext db, TimeProvider clock)
         }
 
         return new PostedTransfer(entry, false);
+    }
+
+    /// <summary>
+    /// Where the movement happened: a reversal belongs where its original did; otherwise the community and grid the
+    /// resident of the wallet side belongs to now (one primary-key read).
+    /// </summary>
+    private async Task<(Guid? CommunityId, Guid? GridId)> PlaceOfAsync(TransferRequest request, CancellationToken ct)
+    {
+        if (request.ReversesEntryId is { } original)
+        {
+            var place = await db.JournalEntries.AsNoTracking().Where(e => e.Id == original)
+                .Select(e => new { e.CommunityId, e.GridId }).FirstOrDefaultAsync(ct);
+            if (place is not null)
+            {
+                return (place.CommunityId, place.GridId);
+            }
+        }
+
+        var resident = request.From.Kind == AccountKind.ResidentWallet ? request.From.OwnerId
+            : request.To.Kind == AccountKind.ResidentWallet ? request.To.OwnerId
+            : (Guid?)null;
+        if (resident is null)
+        {
+            return (null, null);
+        }
+
+        var user = await db.Users.AsNoTracking().Where(u => u.Id == resident).Select(u => new { u.CommunityId, u.GridId }).FirstOrDefaultAsync(ct);
+        return (user?.CommunityId, user?.GridId);
     }
 
     /// <summary>Takes the account's row lock until the transaction ends (a no-op UPDATE works on every provider), to serialise per-account rules such as earning caps.</summary>

@@ -54,7 +54,8 @@ public sealed class RedemptionService(PointsDbContext db, LedgerService ledger, 
     /// <summary>What a redemption needs to know, in one query: the paycode, the merchant and both ledger accounts.</summary>
     private sealed record RedeemLookup(
         Guid PaycodeId, Guid ResidentId, Guid PaycodeTownId, DateTimeOffset? UsedAt, DateTimeOffset ExpiresAt,
-        Guid MerchantTownId, string MerchantName, bool MerchantActive, Guid? WalletId, long WalletBalance, Guid? ReceivableId);
+        Guid MerchantTownId, string MerchantName, bool MerchantActive, Guid? WalletId, long WalletBalance, Guid? ReceivableId,
+        Guid? ResidentCommunityId, Guid? ResidentGridId);
 
     /// <summary>Compiled once per model (a compiled query binds to the model it first ran with; test hosts each build their own).</summary>
     private static readonly ConditionalWeakTable<IModel, Func<PointsDbContext, string, Guid, CancellationToken, Task<RedeemLookup?>>> Lookups = [];
@@ -67,9 +68,11 @@ public sealed class RedemptionService(PointsDbContext db, LedgerService ledger, 
              where m.Id == merchantId
              from w in db.LedgerAccounts.Where(a => a.Kind == AccountKind.ResidentWallet && a.OwnerId == p.ResidentId).DefaultIfEmpty()
              from r in db.LedgerAccounts.Where(a => a.Kind == AccountKind.MerchantReceivable && a.OwnerId == m.Id).DefaultIfEmpty()
+             from u in db.Users.Where(u => u.Id == p.ResidentId).DefaultIfEmpty()
              select new RedeemLookup(
                  p.Id, p.ResidentId, p.TownId, p.UsedAt, p.ExpiresAt, m.TownId, m.Name, m.IsActive,
-                 w == null ? null : w.Id, w == null ? 0 : w.Balance, r == null ? null : r.Id))
+                 w == null ? null : w.Id, w == null ? 0 : w.Balance, r == null ? null : r.Id,
+                 u == null ? null : u.CommunityId, u == null ? null : u.GridId))
             .FirstOrDefault());
 
     /// <summary>
@@ -127,7 +130,7 @@ public sealed class RedemptionService(PointsDbContext db, LedgerService ledger, 
             return invalid;
         }
 
-        var entry = new JournalEntry(Guid.CreateVersion7(), found.MerchantTownId, wallet, receivable, transfer, now);
+        var entry = new JournalEntry(Guid.CreateVersion7(), found.MerchantTownId, wallet, receivable, transfer, now, found.ResidentCommunityId, found.ResidentGridId);
         var redemption = new Redemption(redemptionId, command.MerchantId, found.MerchantTownId, found.ResidentId, command.Points, key, fingerprint, entry.Id, found.PaycodeId, command.Note, command.ActorId, now);
         var receipt = Outbox.Create(found.ResidentId, NotificationKind.RedemptionReceipt, new
         {

@@ -75,7 +75,7 @@ public sealed class MarketService(PointsDbContext db, LedgerService ledger, Time
                     return MarketOrder.OutOfStock;
                 }
 
-                var pickupCode = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+                var pickupCode = await NewPickupCodeAsync(item.CommunityId, ct);
                 var order = new MarketOrder(orderId, command.ResidentId, item.TownId, item.CommunityId, item.Id, command.Quantity, points, pickupCode, key, fingerprint, posted.Value.Entry.Id, now);
                 db.MarketOrders.Add(order);
                 await db.SaveChangesAsync(ct);
@@ -87,6 +87,55 @@ public sealed class MarketService(PointsDbContext db, LedgerService ledger, Time
             db.ChangeTracker.Clear();
             return await ReplayAsync(key, fingerprint, ct) ?? MarketOrder.OutOfStock;
         }
+    }
+
+    public static readonly DomainError PickupCodeUnknown = DomainError.NotFound("market.pickup_code_unknown", "没有找到该领取码的订单，请核对后重试");
+    public static readonly DomainError PickupCodeUsed = DomainError.Conflict("market.pickup_code_used", "该领取码已使用，订单已领取");
+    public static readonly DomainError PickupCodeAmbiguous = DomainError.Conflict("market.pickup_code_ambiguous", "该领取码对应多个村社的订单，请指定村社后重试");
+
+    /// <summary>
+    /// Staff pick up by the code the resident shows (typed or scanned): the open order with that code in the staff
+    /// member's scope (one community, or a town's communities). A code already picked up, or an order picked up
+    /// by a second desk at the same moment, is refused as used: the guarded update lets one pickup win.
+    /// </summary>
+    public async Task<Result<MarketOrder>> PickUpByCodeAsync(string pickupCode, Guid townId, Guid? communityId, CancellationToken ct)
+    {
+        var code = pickupCode.Trim();
+        var candidates = await db.MarketOrders.AsNoTracking()
+            .Where(o => o.PickupCode == code && o.TownId == townId && (communityId == null || o.CommunityId == communityId))
+            .OrderByDescending(o => o.CreatedAt).Take(20).ToListAsync(ct);
+        var open = candidates.Where(o => o.Status == MarketOrderStatus.Placed).ToList();
+        if (open.Count > 1)
+        {
+            return PickupCodeAmbiguous;
+        }
+
+        if (open.Count == 0)
+        {
+            return candidates.FirstOrDefault(o => o.Status == MarketOrderStatus.PickedUp) is { } used ? PickupCodeUsed.With("pickedUpAt", used.PickedUpAt)
+                : candidates.Count > 0 ? MarketOrder.NotPlaced
+                : PickupCodeUnknown;
+        }
+
+        var picked = await PickUpAsync(open[0].Id, code, ct);
+        return picked.IsSuccess || picked.Error != MarketOrder.NotPlaced ? picked : PickupCodeUsed;
+    }
+
+    /// <summary>A six-digit code no open order of the community holds, so a code names one order at the desk.</summary>
+    private async Task<string> NewPickupCodeAsync(Guid communityId, CancellationToken ct)
+    {
+        var code = string.Empty;
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+            var candidate = code;
+            if (!await db.MarketOrders.AnyAsync(o => o.CommunityId == communityId && o.Status == MarketOrderStatus.Placed && o.PickupCode == candidate, ct))
+            {
+                break;
+            }
+        }
+
+        return code;
     }
 
     public async Task<Result<MarketOrder>> PickUpAsync(Guid orderId, string pickupCode, CancellationToken ct)

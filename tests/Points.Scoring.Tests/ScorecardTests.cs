@@ -57,6 +57,19 @@ public class ScorecardTests
     }
 
     [Fact]
+    public void Score_NothingOnRecord_ExplainsItInPlainWords()
+    {
+        var card = ExpertScorecard.Create();
+
+        var result = card.Score(new FeatureRow());
+
+        Assert.NotEmpty(result.Reasons);
+        Assert.All(result.Reasons, r => Assert.Contains("还没有相关记录", r.Description, StringComparison.Ordinal));
+        Assert.All(result.Reasons, r => Assert.DoesNotContain("无记录", r.Description, StringComparison.Ordinal));
+        Assert.All(result.Reasons, r => Assert.DoesNotContain("为 ", r.Description, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Score_GoodRowScoresAboveBadRow()
     {
         var card = Trained.Value;

@@ -16,6 +16,7 @@ internal sealed class CreditModelConfiguration : IEntityTypeConfiguration<Credit
         b.Property(x => x.Artefact).IsRequired();
         b.Property(x => x.Metrics).IsRequired();
         b.Property(x => x.ModelCard).IsRequired();
+        b.Property(x => x.ActivationOverrideReason).HasMaxLength(CreditModel.OverrideReasonMaxLength);
         b.HasIndex(x => x.Version).IsUnique();
         b.HasIndex(x => x.IsActive);
     }

@@ -34,6 +34,7 @@ internal sealed class JournalEntryConfiguration : IEntityTypeConfiguration<Journ
         b.HasIndex(x => new { x.CreditAccountId, x.OccurredAt });
         b.HasIndex(x => x.ReversesEntryId).IsUnique();
         b.HasIndex(x => new { x.SourceType, x.SourceId });
+        b.HasIndex(x => new { x.CommunityId, x.OccurredAt });
         b.HasOne<LedgerAccount>().WithMany().HasForeignKey(x => x.DebitAccountId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<LedgerAccount>().WithMany().HasForeignKey(x => x.CreditAccountId).OnDelete(DeleteBehavior.Restrict);
     }

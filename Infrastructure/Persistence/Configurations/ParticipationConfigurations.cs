@@ -116,6 +116,7 @@ internal sealed class ArticleReadConfiguration : IEntityTypeConfiguration<Articl
         b.ToTable("article_reads");
         b.HasKey(x => x.Id);
         b.Ignore(x => x.IsCompleted);
+        b.Property(x => x.QuizAttempts).IsConcurrencyToken();
         b.HasIndex(x => new { x.ArticleId, x.ResidentId }).IsUnique();
         b.HasIndex(x => new { x.ResidentId, x.CompletedAt });
         b.HasOne<Article>().WithMany().HasForeignKey(x => x.ArticleId).OnDelete(DeleteBehavior.Cascade);

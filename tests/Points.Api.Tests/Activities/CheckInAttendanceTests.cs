@@ -89,6 +89,9 @@ public sealed class CheckInAttendanceTests(PointsApiFactory factory) : IClassFix
         Assert.Equal(20, results.Single(r => r.GetProperty("residentId").GetGuid() == five).GetProperty("pointsAwarded").GetInt64());
         Assert.Equal("attendance.too_short", results.Single(r => r.GetProperty("residentId").GetGuid() == seven).GetProperty("outcome").GetString());
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        var repeated = (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("results").EnumerateArray().Single();
+        Assert.Equal(0, repeated.GetProperty("pointsAwarded").GetInt64());
+        Assert.Equal(20, repeated.GetProperty("pointsPaidEarlier").GetInt64());
         Assert.Equal(HttpStatusCode.OK, noShow.StatusCode);
         await factory.WithDbAsync(async db =>
         {

@@ -202,4 +202,33 @@ public sealed class CreditConsentTests(PointsApiFactory factory) : IClassFixture
         await ProblemAssert.IsProblemAsync(await staff.GetAsync("/api/me/credit"), HttpStatusCode.Forbidden, "auth.forbidden");
         await ProblemAssert.IsProblemAsync(await staff.PostAsync("/api/admin/credit/models/expert-1/activate", null), HttpStatusCode.Forbidden, "auth.forbidden");
     }
+
+    [Fact]
+    public async Task PostOutcomes_FutureOrBeforeTheAccount_RefusedWithTheReason_ValidOneCreated()
+    {
+        var bank = await factory.ClientAsAsync(Role.Bank, DemoSeeder.DemoBankClientId);
+        var today = DateOnly.FromDateTime(factory.Clock.GetUtcNow().ToOffset(TimeSpan.FromHours(8)).DateTime);
+        var opened = await factory.WithDbAsync(db => db.Users.Where(u => u.Id == PointsApiFactory.DemoResidentId(1)).Select(u => u.CreatedAt).SingleAsync());
+        var openedDay = DateOnly.FromDateTime(opened.ToOffset(TimeSpan.FromHours(8)).DateTime);
+
+        var response = await bank.PostAsJsonAsync("/api/bank/outcomes", new
+        {
+            outcomes = new object[]
+            {
+                new { consentToken = CreditDemoSeed.DemoConsentToken, loanDate = today.AddDays(1), outcome = "Repaid", externalRef = "d-future" },
+                new { consentToken = CreditDemoSeed.DemoConsentToken, loanDate = openedDay.AddDays(-1), outcome = "Defaulted", externalRef = "d-before" },
+                new { consentToken = CreditDemoSeed.DemoConsentToken, loanDate = openedDay, outcome = "Repaid", externalRef = "d-ok" },
+            },
+        });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var results = body.GetProperty("results").EnumerateArray().ToDictionary(r => r.GetProperty("externalRef").GetString()!);
+        Assert.Equal((1, 2), (body.GetProperty("created").GetInt32(), body.GetProperty("rejected").GetInt32()));
+        Assert.Equal("loan_outcome.date_in_future", results["d-future"].GetProperty("code").GetString());
+        Assert.Equal("loan_outcome.before_account", results["d-before"].GetProperty("code").GetString());
+        Assert.Contains("不能作为模型训练样本", results["d-before"].GetProperty("title").GetString());
+        Assert.Equal("Created", results["d-ok"].GetProperty("status").GetString());
+        Assert.Equal(["d-ok"], await factory.WithDbAsync(db => db.LoanOutcomes.Where(o => o.ExternalRef.StartsWith("d-")).Select(o => o.ExternalRef).ToListAsync()));
+    }
 }

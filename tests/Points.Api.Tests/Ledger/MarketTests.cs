@@ -125,6 +125,42 @@ public sealed class MarketTests(PointsApiFactory factory) : IClassFixture<Points
     }
 
     [Fact]
+    public async Task PickupByCode_StaffNeverSeeCodes_CodeUsedTwiceRefused()
+    {
+        factory.Clock.Set(MarketDay);
+        var item = await NewItemAsync(10, 5);
+        var (resident, _) = await FreshResidentAsync(factory, 100);
+        var staff = await factory.StaffAsync("staff-dongshan");
+        var placed = await (await resident.SendAsync(Post("/api/market/orders", new { itemId = item }, "pickup-1"))).Content.ReadFromJsonAsync<JsonElement>();
+        var orderId = placed.GetProperty("id").GetGuid();
+        var code = placed.GetProperty("pickupCode").GetString()!;
+
+        var list = await staff.GetFromJsonAsync<JsonElement>("/api/market/orders");
+        var wrong = await staff.PostAsJsonAsync("/api/market/orders/pickup", new { pickupCode = code == "000000" ? "000001" : "000000" });
+        var xihu = await (await factory.StaffAsync("staff-xihu")).PostAsJsonAsync("/api/market/orders/pickup", new { pickupCode = code });
+        var desks = await Task.WhenAll(
+            staff.PostAsJsonAsync("/api/market/orders/pickup", new { pickupCode = code }),
+            (await factory.StaffAsync("town-staff")).PostAsJsonAsync("/api/market/orders/pickup", new { pickupCode = code }));
+        var again = await staff.PostAsJsonAsync("/api/market/orders/pickup", new { pickupCode = code });
+        var mine = await resident.GetFromJsonAsync<JsonElement>("/api/market/orders/mine");
+
+        var listed = Assert.Single(list.EnumerateArray(), o => o.GetProperty("id").GetGuid() == orderId);
+        Assert.Equal(JsonValueKind.Null, listed.GetProperty("pickupCode").ValueKind);
+        Assert.DoesNotContain(code, list.GetRawText());
+        await ProblemAssert.IsProblemAsync(wrong, HttpStatusCode.NotFound, "market.pickup_code_unknown");
+        await ProblemAssert.IsProblemAsync(xihu, HttpStatusCode.NotFound, "market.pickup_code_unknown");
+        var winner = Assert.Single(desks, r => r.StatusCode == HttpStatusCode.OK);
+        var body = await winner.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(orderId, body.GetProperty("id").GetGuid());
+        Assert.Equal("PickedUp", body.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, body.GetProperty("pickupCode").ValueKind);
+        await ProblemAssert.IsProblemAsync(Assert.Single(desks, r => r.StatusCode != HttpStatusCode.OK), HttpStatusCode.Conflict, "market.pickup_code_used");
+        await ProblemAssert.IsProblemAsync(again, HttpStatusCode.Conflict, "market.pickup_code_used");
+        Assert.Equal(code, Assert.Single(mine.EnumerateArray(), o => o.GetProperty("id").GetGuid() == orderId).GetProperty("pickupCode").GetString());
+        Assert.Equal(MarketOrderStatus.PickedUp, await factory.WithDbAsync(db => db.MarketOrders.Where(o => o.Id == orderId).Select(o => o.Status).FirstAsync()));
+    }
+
+    [Fact]
     public async Task Items_ListedPerCommunity_AndStaffOfOtherCommunityCannotEdit()
     {
         var resident = await factory.ResidentAsync(1);

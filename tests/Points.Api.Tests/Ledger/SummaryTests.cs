@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Points.Api.Tests.Infrastructure;
 using Points.Domain.Ledger;
@@ -118,6 +119,56 @@ public sealed class SummaryTests(PointsApiFactory factory) : IClassFixture<Point
         Assert.Equal(HttpStatusCode.OK, townStaff.StatusCode);
         var rows = (await townStaff.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("residents");
         Assert.Equal(rows.GetArrayLength(), rows.EnumerateArray().Count(r => r.GetProperty("closing").GetInt64() == r.GetProperty("opening").GetInt64()
-            + r.GetProperty("earned").GetInt64() - r.GetProperty("spent").GetInt64() - r.GetProperty("expired").GetInt64() + r.GetProperty("adjusted").GetInt64()));
+            + r.GetProperty("earned").GetInt64() - r.GetProperty("spent").GetInt64() - r.GetProperty("expired").GetInt64() + r.GetProperty("adjusted").GetInt64()
+            + r.GetProperty("elsewhere").GetInt64()));
+    }
+
+    [Fact]
+    public async Task Summary_ResidentMovesCommunity_ClosedMonthKeepsItsAnswer_NewMovementsCountInTheNewCommunity()
+    {
+        var (_, bob) = await FreshResidentAsync(factory, 0);
+        await PostAtAsync(new DateTimeOffset(2026, 10, 10, 9, 0, 0, TimeSpan.FromHours(8)), sp => AwardAsync(sp, bob, TransferReason.Declaration, 20));
+        var staff = await factory.StaffAsync("town-staff");
+        var dongshanOct = $"/api/communities/{PointsApiFactory.DongshanId}/summaries/2026-10";
+        var before = await staff.GetStringAsync(dongshanOct);
+
+        await factory.WithDbAsync(db => db.Users.Where(u => u.Id == bob)
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.CommunityId, PointsApiFactory.XihuId).SetProperty(u => u.GridId, (Guid?)null)));
+        await PostAtAsync(new DateTimeOffset(2026, 11, 10, 9, 0, 0, TimeSpan.FromHours(8)), sp => AwardAsync(sp, bob, TransferReason.Learning, 15));
+        var after = await staff.GetStringAsync(dongshanOct);
+        var xihuOct = await staff.GetFromJsonAsync<JsonElement>($"/api/communities/{PointsApiFactory.XihuId}/summaries/2026-10");
+        var xihuNov = await staff.GetFromJsonAsync<JsonElement>($"/api/communities/{PointsApiFactory.XihuId}/summaries/2026-11");
+        var dongshanNov = await staff.GetFromJsonAsync<JsonElement>($"/api/communities/{PointsApiFactory.DongshanId}/summaries/2026-11");
+
+        Assert.Equal(before, after);
+        var october = JsonDocument.Parse(after).RootElement;
+        Assert.True(october.GetProperty("closed").GetBoolean());
+        Assert.Equal(20, october.GetProperty("residents").EnumerateArray().Single(r => r.GetProperty("residentId").GetGuid() == bob).GetProperty("earned").GetInt64());
+        Assert.DoesNotContain(xihuOct.GetProperty("residents").EnumerateArray(), r => r.GetProperty("residentId").GetGuid() == bob);
+        Assert.False(xihuNov.GetProperty("closed").GetBoolean());
+        var inXihu = xihuNov.GetProperty("residents").EnumerateArray().Single(r => r.GetProperty("residentId").GetGuid() == bob);
+        Assert.Equal((20L, 15L, 0L, 35L), (inXihu.GetProperty("opening").GetInt64(), inXihu.GetProperty("earned").GetInt64(), inXihu.GetProperty("elsewhere").GetInt64(), inXihu.GetProperty("closing").GetInt64()));
+        var inDongshan = dongshanNov.GetProperty("residents").EnumerateArray().Single(r => r.GetProperty("residentId").GetGuid() == bob);
+        Assert.Equal((20L, 0L, 15L, 35L), (inDongshan.GetProperty("opening").GetInt64(), inDongshan.GetProperty("earned").GetInt64(), inDongshan.GetProperty("elsewhere").GetInt64(), inDongshan.GetProperty("closing").GetInt64()));
+        var entry = await factory.WithDbAsync(db => db.JournalEntries.Where(e => e.Reason == TransferReason.Declaration && e.OccurredAt < new DateTimeOffset(2026, 10, 11, 0, 0, 0, TimeSpan.FromHours(8)))
+            .Join(db.LedgerAccounts.Where(a => a.OwnerId == bob), e => e.CreditAccountId, a => a.Id, (e, _) => e).SingleAsync());
+        Assert.Equal(PointsApiFactory.DongshanId, entry.CommunityId);
+    }
+
+    [Theory]
+    [InlineData("2026-12", HttpStatusCode.UnprocessableEntity, "summary.month_not_closed")]
+    [InlineData("2027-05", HttpStatusCode.UnprocessableEntity, "summary.month_not_closed")]
+    [InlineData("1999-01", HttpStatusCode.UnprocessableEntity, "summary.month_out_of_range")]
+    [InlineData("2026-13", HttpStatusCode.BadRequest, "validation.failed")]
+    public async Task Summary_FutureOrOutOfRangeMonth_RefusedWithTheRealReason(string month, HttpStatusCode status, string code)
+    {
+        factory.Clock.Set(Today);
+        var staff = await factory.StaffAsync("staff-dongshan");
+
+        var response = await staff.GetAsync($"/api/communities/{PointsApiFactory.DongshanId}/summaries/{month}");
+        var open = await factory.CreateClient().GetAsync($"/api/public/communities/{PointsApiFactory.DongshanId}/summaries/{month}");
+
+        await ProblemAssert.IsProblemAsync(response, status, code);
+        await ProblemAssert.IsProblemAsync(open, status, code);
     }
 }

@@ -17,7 +17,7 @@ public sealed class AwardBackfillTests(PointsApiFactory factory) : IClassFixture
         var resident = PointsApiFactory.DemoResidentId(9);
         var now = factory.Clock.GetUtcNow();
         var declaration = Declaration.Submit(Guid.NewGuid(), resident, PointsApiFactory.DemoTownId, PointsApiFactory.DongshanId, DeclarationCategory.GoodDeed, "扶老人过马路", [], now).Value;
-        Assert.True(declaration.Review(ReviewLevel.Community, ReviewDecision.Approve, null, 12, needsTownReview: false, now).IsSuccess);
+        Assert.True(declaration.Review(ReviewLevel.Community, ReviewDecision.Approve, null, 12, needsTownReview: false, Guid.NewGuid(), now).IsSuccess);
         // The approval committed; the process "crashed" before the award was posted.
         await factory.WithDbAsync(async db =>
         {

@@ -119,6 +119,53 @@ public sealed class DeclarationReviewTests(PointsApiFactory factory) : IClassFix
     }
 
     [Fact]
+    public async Task Review_SamePersonAtBothLevels_Refused_AndOnlyTownRevokesTownApproval()
+    {
+        var town = await factory.StaffAsync("town-staff");
+        Assert.Equal(HttpStatusCode.OK, (await town.PutAsJsonAsync("/api/declarations/settings/SafetyInspection", new { defaultPoints = 30, needsTownReview = true })).StatusCode);
+        try
+        {
+            var (_, id) = await SubmitAsync(27, "SafetyInspection");
+            var before = await WalletAsync(27);
+
+            var first = await town.PostAsJsonAsync($"/api/declarations/{id}/review", new { decision = "Approve", points = 25, version = 0 });
+            var second = await town.PostAsJsonAsync($"/api/declarations/{id}/review", new { decision = "Approve", version = 1 });
+            var byAdmin = await (await factory.StaffAsync("admin")).PostAsJsonAsync($"/api/declarations/{id}/review", new { decision = "Approve", version = 1 });
+            var communityRevoke = await (await factory.StaffAsync("staff-dongshan")).PostAsJsonAsync($"/api/declarations/{id}/revoke", new { reason = "重复申报" });
+            var afterCommunityRevoke = await WalletAsync(27);
+            var townRevoke = await town.PostAsJsonAsync($"/api/declarations/{id}/revoke", new { reason = "重复申报" });
+
+            Assert.Equal("Town", (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("level").GetString());
+            await ProblemAssert.IsProblemAsync(second, HttpStatusCode.Conflict, "review.same_reviewer");
+            Assert.Equal(HttpStatusCode.OK, byAdmin.StatusCode);
+            Assert.Equal("Approved", (await byAdmin.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+            await ProblemAssert.IsProblemAsync(communityRevoke, HttpStatusCode.Forbidden, "declaration.revoke_needs_town");
+            Assert.Equal(before + 25, afterCommunityRevoke);
+            Assert.Equal(HttpStatusCode.OK, townRevoke.StatusCode);
+            Assert.Equal(before, await WalletAsync(27));
+        }
+        finally
+        {
+            await town.PutAsJsonAsync("/api/declarations/settings/SafetyInspection", new { defaultPoints = 10, needsTownReview = false });
+        }
+    }
+
+    [Fact]
+    public async Task ReviewQueue_TownStaff_OpensAtTownLevel()
+    {
+        var town = await factory.StaffAsync("town-staff");
+        var community = await factory.StaffAsync("staff-dongshan");
+
+        var townQueue = await town.GetFromJsonAsync<JsonElement>("/api/reviews");
+        var townAsksCommunity = await town.GetFromJsonAsync<JsonElement>("/api/reviews?level=community");
+        var communityQueue = await community.GetFromJsonAsync<JsonElement>("/api/reviews");
+
+        Assert.Equal("Town", townQueue.GetProperty("level").GetString());
+        Assert.Equal("Community", townAsksCommunity.GetProperty("level").GetString());
+        Assert.Equal("Community", communityQueue.GetProperty("level").GetString());
+    }
+
+    [Fact]
     public async Task Revoke_ApprovedDeclaration_ReversesPoints()
     {
         var (resident, id) = await SubmitAsync(17);

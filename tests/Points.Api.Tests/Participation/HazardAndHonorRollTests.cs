@@ -54,7 +54,7 @@ public sealed class HazardAndHonorRollTests(PointsApiFactory factory) : IClassFi
         var xihu = await (await factory.StaffAsync("staff-xihu")).PostAsJsonAsync($"/api/hazards/{id}/transitions", new { action = "Accept" });
         var otherResident = await (await factory.ResidentAsync(7)).GetAsync($"/api/hazards/{id}");
         var noReason = await staff.PostAsJsonAsync($"/api/hazards/{id}/transitions", new { action = "Reject" });
-        var reject = await staff.PostAsJsonAsync($"/api/hazards/{id}/transitions", new { action = "Reject", rejection = "Duplicate" });
+        var reject = await staff.PostAsJsonAsync($"/api/hazards/{id}/transitions", new { action = "Reject", rejection = "Duplicate", note = "与昨日上报为同一处" });
 
         await ProblemAssert.IsProblemAsync(xihu, HttpStatusCode.Forbidden, "hazard.out_of_scope");
         await ProblemAssert.IsProblemAsync(otherResident, HttpStatusCode.NotFound, "hazard.not_found");
@@ -63,6 +63,11 @@ public sealed class HazardAndHonorRollTests(PointsApiFactory factory) : IClassFi
         Assert.False(await factory.WithDbAsync(db => db.JournalEntries.AnyAsync(e => e.IdempotencyKey == $"hazard:{id}")));
         var mine = await resident.GetFromJsonAsync<JsonElement>("/api/hazards/mine");
         Assert.Equal("Rejected", mine.EnumerateArray().Single(h => h.GetProperty("id").GetGuid() == id).GetProperty("status").GetString());
+        var detail = await resident.GetFromJsonAsync<JsonElement>($"/api/hazards/{id}");
+        var step = detail.GetProperty("history").EnumerateArray().Last();
+        Assert.Equal("重复上报：与昨日上报为同一处", step.GetProperty("note").GetString());
+        Assert.Equal("未通过", step.GetProperty("title").GetString());
+        Assert.DoesNotContain("Duplicate", detail.GetProperty("history").GetRawText(), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -83,7 +88,7 @@ public sealed class HazardAndHonorRollTests(PointsApiFactory factory) : IClassFi
     {
         var staff = await factory.StaffAsync("staff-xihu");
         var ids = new List<Guid>();
-        foreach (var (n, points) in new[] { (2, 40), (4, 30), (6, 20) })
+        foreach (var (n, points) in new[] { (2, 40), (4, 30), (6, 20), (8, 20) })
         {
             var client = await factory.ResidentAsync(n);
             var created = await client.PostAsJsonAsync("/api/declarations", new { category = "GoodDeed", text = "清扫楼道" });
@@ -104,14 +109,14 @@ public sealed class HazardAndHonorRollTests(PointsApiFactory factory) : IClassFi
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         var entries = body.GetProperty("entries").EnumerateArray().ToList();
-        Assert.Equal(2, entries.Count);
-        Assert.Equal(40, entries[0].GetProperty("points").GetInt64());
-        Assert.Equal(20, entries[1].GetProperty("points").GetInt64());
+        Assert.Equal(3, entries.Count);
+        Assert.Equal([40L, 20L, 20L], entries.Select(e => e.GetProperty("points").GetInt64()));
+        Assert.Equal([1, 2, 2], entries.Select(e => e.GetProperty("rank").GetInt32()));
         var names = await factory.WithDbAsync(db => db.Users.Where(u => u.Id == PointsApiFactory.DemoResidentId(2) || u.Id == PointsApiFactory.DemoResidentId(6)).ToDictionaryAsync(u => u.Id, u => u.DisplayName));
         Assert.Equal(names[PointsApiFactory.DemoResidentId(2)][..1] + "*", entries[0].GetProperty("name").GetString());
         Assert.DoesNotContain(names[PointsApiFactory.DemoResidentId(2)], await response.Content.ReadAsStringAsync());
-        Assert.Equal(3, body.GetProperty("statistics").GetProperty("declarationsApproved").GetInt32());
-        Assert.Equal(90, body.GetProperty("statistics").GetProperty("pointsEarned").GetInt64());
+        Assert.Equal(4, body.GetProperty("statistics").GetProperty("declarationsApproved").GetInt32());
+        Assert.Equal(110, body.GetProperty("statistics").GetProperty("pointsEarned").GetInt64());
         Assert.Empty(lastMonth.GetProperty("entries").EnumerateArray());
         await ProblemAssert.IsProblemAsync(badMonth, HttpStatusCode.BadRequest, "validation.failed");
         await ProblemAssert.IsProblemAsync(unknown, HttpStatusCode.NotFound, "community.not_found");

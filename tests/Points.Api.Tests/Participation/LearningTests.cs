@@ -85,6 +85,70 @@ public sealed class LearningTests(PointsApiFactory factory) : IClassFixture<Poin
     }
 
     [Fact]
+    public async Task Quiz_RightBeforeTheReadingTime_PaysOnlyOnceBothAreDone()
+    {
+        var article = await PublishAsync(points: 4, minReadSeconds: 600, quiz: true);
+        var resident = await factory.ResidentAsync(12);
+        Assert.Equal(HttpStatusCode.Created, (await resident.PostAsync($"/api/articles/{article}/reads", null)).StatusCode);
+
+        var early = await resident.PostAsJsonAsync($"/api/articles/{article}/quiz", new { answer = 1 });
+        var earlyBody = await early.Content.ReadFromJsonAsync<JsonElement>();
+        var pointsEarly = await LearningPointsAsync(12);
+        factory.Clock.Advance(TimeSpan.FromSeconds(300));
+        var stillEarly = await resident.PostAsync($"/api/articles/{article}/reads/finish", null);
+        factory.Clock.Advance(TimeSpan.FromSeconds(300));
+        var finished = await resident.PostAsync($"/api/articles/{article}/reads/finish", null);
+
+        Assert.Equal(HttpStatusCode.OK, early.StatusCode);
+        Assert.True(earlyBody.GetProperty("quizPassed").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, earlyBody.GetProperty("completedAt").ValueKind);
+        Assert.Equal(600, earlyBody.GetProperty("secondsLeft").GetInt32());
+        Assert.Equal(0, pointsEarly);
+        await ProblemAssert.IsProblemAsync(stillEarly, HttpStatusCode.UnprocessableEntity, "learning.too_fast");
+        Assert.Equal(HttpStatusCode.OK, finished.StatusCode);
+        Assert.Equal(4, (await finished.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("awardedPoints").GetInt32());
+        Assert.Equal(4, await LearningPointsAsync(12));
+    }
+
+    [Fact]
+    public async Task Quiz_AttemptsAreLimited_AndReadingAloneCannotPayAQuizArticle()
+    {
+        var article = await PublishAsync(points: 4, minReadSeconds: 0, quiz: true);
+        var resident = await factory.ResidentAsync(14);
+
+        var first = await resident.PostAsJsonAsync($"/api/articles/{article}/quiz", new { answer = 0 });
+        var second = await resident.PostAsJsonAsync($"/api/articles/{article}/quiz", new { answer = 0 });
+        var third = await resident.PostAsJsonAsync($"/api/articles/{article}/quiz", new { answer = 1 });
+        var read = await resident.PostAsync($"/api/articles/{article}/reads/finish", null);
+
+        var wrong = await ProblemAssert.IsProblemAsync(first, HttpStatusCode.UnprocessableEntity, "learning.quiz_wrong");
+        Assert.Equal(1, wrong.GetProperty("attemptsLeft").GetInt32());
+        await ProblemAssert.IsProblemAsync(second, HttpStatusCode.Conflict, "learning.quiz_attempts_exhausted");
+        await ProblemAssert.IsProblemAsync(third, HttpStatusCode.Conflict, "learning.quiz_attempts_exhausted");
+        await ProblemAssert.IsProblemAsync(read, HttpStatusCode.Conflict, "learning.quiz_attempts_exhausted");
+        Assert.Equal(0, await LearningPointsAsync(14));
+
+        var other = await PublishAsync(points: 4, minReadSeconds: 0, quiz: true);
+        await resident.PostAsync($"/api/articles/{other}/reads", null);
+        await ProblemAssert.IsProblemAsync(await resident.PostAsync($"/api/articles/{other}/reads/finish", null), HttpStatusCode.UnprocessableEntity, "learning.quiz_required");
+    }
+
+    [Fact]
+    public async Task Quiz_FourParallelFirstAnswers_AllAnswered_PaidOnce()
+    {
+        var article = await PublishAsync(points: 4, minReadSeconds: 0, quiz: true);
+        var resident = await factory.ResidentAsync(16);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => resident.PostAsJsonAsync($"/api/articles/{article}/quiz", new { answer = 1 })));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(4, await LearningPointsAsync(16));
+        var row = await factory.WithDbAsync(db => db.ArticleReads.SingleAsync(r => r.ArticleId == article && r.ResidentId == PointsApiFactory.DemoResidentId(16)));
+        Assert.True(row.IsCompleted);
+        Assert.Equal(1, row.QuizAttempts);
+    }
+
+    [Fact]
     public async Task Finish_PastTownDailyCap_Returns409AndKeepsReadOpen()
     {
         await factory.WithDbAsync(db => db.Towns.ExecuteUpdateAsync(s => s.SetProperty(t => t.DailyEarningCap, 6)));

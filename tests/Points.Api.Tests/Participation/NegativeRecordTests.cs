@@ -29,7 +29,8 @@ public sealed class NegativeRecordTests(PointsApiFactory factory) : IClassFixtur
         var explain = await resident.PostAsJsonAsync($"/api/negative-records/{id}/explanation", new { text = "当时在搬家，已清理" });
         var appeal = await resident.PostAsJsonAsync($"/api/negative-records/{id}/appeal", new { text = "已整改，请求撤销" });
         var appealTwice = await resident.PostAsJsonAsync($"/api/negative-records/{id}/appeal", new { text = "再次申诉" });
-        var decide = await staff.PostAsJsonAsync($"/api/negative-records/{id}/appeal-decision", new { uphold = false, note = "核实已整改" });
+        var ownAppeal = await staff.PostAsJsonAsync($"/api/negative-records/{id}/appeal-decision", new { uphold = true, note = "维持" });
+        var decide = await (await factory.StaffAsync("town-staff")).PostAsJsonAsync($"/api/negative-records/{id}/appeal-decision", new { uphold = false, note = "核实已整改" });
 
         Assert.True(record.GetProperty("counting").GetBoolean());
         Assert.Equal(factory.Clock.GetUtcNow().AddDays(-2).AddYears(3), record.GetProperty("expiresAt").GetDateTimeOffset());
@@ -38,6 +39,7 @@ public sealed class NegativeRecordTests(PointsApiFactory factory) : IClassFixtur
         Assert.Equal(HttpStatusCode.OK, explain.StatusCode);
         Assert.Equal("Appealed", (await appeal.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
         await ProblemAssert.IsProblemAsync(appealTwice, HttpStatusCode.Conflict, "negative_record.not_appealable");
+        await ProblemAssert.IsProblemAsync(ownAppeal, HttpStatusCode.Conflict, "negative_record.recorder_cannot_decide");
         var decided = await decide.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("Revoked", decided.GetProperty("status").GetString());
         Assert.False(decided.GetProperty("counting").GetBoolean());
@@ -160,12 +162,34 @@ public sealed class NegativeRecordTests(PointsApiFactory factory) : IClassFixtur
         var resident = await factory.ResidentAsync(43);
         Assert.Equal(HttpStatusCode.OK, (await resident.PostAsJsonAsync($"/api/negative-records/{id}/appeal", new { text = "已整改" })).StatusCode);
 
-        var decide = await staff.PostAsJsonAsync($"/api/negative-records/{id}/appeal-decision", new { uphold = true, note = "证据属实" });
+        var decide = await (await factory.StaffAsync("town-staff")).PostAsJsonAsync($"/api/negative-records/{id}/appeal-decision", new { uphold = true, note = "证据属实" });
 
         Assert.Equal(HttpStatusCode.OK, decide.StatusCode);
         var rows = await factory.WithDbAsync(db => db.Notifications.Where(n => n.RecipientId == residentId).OrderBy(n => n.CreatedAt).ThenBy(n => n.Id).ToListAsync());
         Assert.Equal([NotificationKind.NegativeRecord, NotificationKind.ReviewResult], rows.Select(r => r.Kind).ToList());
         Assert.Equal(OutboxResidentNotifier.AppealKey(id), rows[1].DedupeKey);
         Assert.Equal("维持原记录", JsonDocument.Parse(rows[1].PayloadJson).RootElement.GetProperty("decision").GetString());
+    }
+
+    [Fact]
+    public async Task Revoke_WithoutNote_Returns400_AndKeepsTheRecord()
+    {
+        var staff = await factory.StaffAsync("staff-dongshan");
+        var created = await staff.PostAsJsonAsync($"/api/residents/{PointsApiFactory.DemoResidentId(37)}/negative-records", new
+        {
+            kind = "Violation", description = "违规停车占用消防通道", severity = 1, occurredAt = factory.Clock.GetUtcNow().AddDays(-1),
+        });
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+
+        var noNote = await staff.PostAsJsonAsync($"/api/negative-records/{id}/revoke", new { });
+        var blank = await staff.PostAsJsonAsync($"/api/negative-records/{id}/revoke", new { note = "   " });
+        var withNote = await staff.PostAsJsonAsync($"/api/negative-records/{id}/revoke", new { note = "核实有误" });
+
+        var problem = await ProblemAssert.IsProblemAsync(noNote, HttpStatusCode.BadRequest, "validation.failed");
+        Assert.True(problem.GetProperty("errors").TryGetProperty("note", out _));
+        await ProblemAssert.IsProblemAsync(blank, HttpStatusCode.BadRequest, "validation.failed");
+        Assert.Equal(HttpStatusCode.OK, withNote.StatusCode);
+        var row = await factory.WithDbAsync(db => db.NegativeRecords.SingleAsync(r => r.Id == id));
+        Assert.Equal("核实有误", row.DecisionNote);
     }
 }

@@ -224,7 +224,8 @@ public sealed class OutboxWeChatDrainTests(OutboxWeChatFactory factory) : IClass
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
         Assert.Equal(HttpStatusCode.OK, (await (await factory.ResidentAsync(21)).PostAsJsonAsync($"/api/negative-records/{id}/appeal", new { text = "已整改" })).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await staff.PostAsJsonAsync($"/api/negative-records/{id}/appeal-decision", new { uphold = true, note = "证据属实" })).StatusCode);
+        var town = await factory.StaffAsync("town-staff");
+        Assert.Equal(HttpStatusCode.OK, (await town.PostAsJsonAsync($"/api/negative-records/{id}/appeal-decision", new { uphold = true, note = "证据属实" })).StatusCode);
 
         await DrainAsync();
 
