@@ -17,9 +17,13 @@ public class SecurityApiFactory : PointsApiFactory
 {
     public const string Password = "Right#2026-x";
 
+    /// <summary>Long enough for HS512 too, so a refusal of HS512 is the algorithm pin, not the key size.</summary>
+    public const string SigningKey = "security-test-signing-key-long-enough-for-hs512-0123456789abcdefghijklmnop";
+
     public SecurityApiFactory()
     {
         Settings["ReverseProxy:KnownNetworks"] = "127.0.0.0/8";
+        Settings["Auth:SigningKey"] = SigningKey;
         Settings["RateLimiting:PasswordPerAddress"] = "100000";
         Settings["RateLimiting:PasswordPerAccount"] = "100000";
     }
@@ -77,5 +81,17 @@ public class SecurityApiFactory : PointsApiFactory
             await db.SaveChangesAsync();
         });
         return townId;
+    }
+}
+
+/// <summary>No proxy configured: a forwarded address must be ignored, whoever sends it.</summary>
+public sealed class NoProxyFactory : SecurityApiFactory
+{
+    public const int PasswordPerAddress = 3;
+
+    public NoProxyFactory()
+    {
+        Settings.Remove("ReverseProxy:KnownNetworks");
+        Settings["RateLimiting:PasswordPerAddress"] = PasswordPerAddress.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 }
