@@ -13,6 +13,15 @@ public sealed class ThreeInstances : IAsyncLifetime
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "signin-limits-" + Guid.NewGuid().ToString("N")[..8]);
     private readonly List<Process> _apis = [];
+    private readonly List<System.Collections.Concurrent.ConcurrentQueue<string>> _logs = [];
+
+    private static void Keep(System.Collections.Concurrent.ConcurrentQueue<string> log, string? line)
+    {
+        if (line is not null && log.Count < 200)
+        {
+            log.Enqueue(line);
+        }
+    }
 
     public List<HttpClient> Clients { get; } = [];
 
@@ -99,26 +108,31 @@ public sealed class ThreeInstances : IAsyncLifetime
         {
             var port = FreePort();
             var process = Process.Start(Dotnet([dll, "--urls", $"http://127.0.0.1:{port}"], env))!;
-            process.OutputDataReceived += (_, _) => { };
-            process.ErrorDataReceived += (_, _) => { };
+            var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            _logs.Add(log);
+            process.OutputDataReceived += (_, e) => Keep(log, e.Data);
+            process.ErrorDataReceived += (_, e) => Keep(log, e.Data);
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
             _apis.Add(process);
             Clients.Add(new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) });
         }
 
-        foreach (var client in Clients)
+        // Three processes starting at once on busy cores can take well over 30 s; fail at once if one exits.
+        var ready = Stopwatch.StartNew();
+        for (var i = 0; i < Clients.Count; i++)
         {
-            for (var attempt = 0; ; attempt++)
+            while (true)
             {
+                Assert.False(_apis[i].HasExited, $"API process {i} exited during startup: {string.Join(System.Environment.NewLine, _logs[i])}");
                 try
                 {
-                    if ((await client.GetAsync("/healthz")).IsSuccessStatusCode)
+                    if ((await Clients[i].GetAsync("/healthz")).IsSuccessStatusCode)
                     {
                         break;
                     }
                 }
-                catch (HttpRequestException) when (attempt < 300)
+                catch (HttpRequestException) when (ready.Elapsed < TimeSpan.FromMinutes(3))
                 {
                 }
 
@@ -151,7 +165,15 @@ public sealed class ThreeInstances : IAsyncLifetime
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
         request.Headers.Add("X-Forwarded-For", address);
-        return await Clients[instance % 3].SendAsync(request);
+        try
+        {
+            return await Clients[instance % 3].SendAsync(request);
+        }
+        catch (HttpRequestException ex)
+        {
+            var process = _apis[instance % 3];
+            throw new InvalidOperationException($"instance {instance % 3} (exited: {process.HasExited}): {string.Join(System.Environment.NewLine, _logs[instance % 3])}", ex);
+        }
     }
 }
 
