@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -29,7 +28,8 @@ namespace Points.Api;
 public static class StartupChecks
 {
     public static string? Problem(IConfiguration configuration, IHostEnvironment environment) =>
-        InfrastructureProblem(configuration, environment) ?? WeChatProblem(configuration, environment);
+        (ReverseProxy.Read(configuration).Error is { } proxyError ? "Points API refuses to start: " + proxyError : null)
+        ?? InfrastructureProblem(configuration, environment) ?? WeChatProblem(configuration, environment);
 
     private static string? InfrastructureProblem(IConfiguration configuration, IHostEnvironment environment)
     {
@@ -130,6 +130,8 @@ public static class ApiSetup
                 ValidIssuer = AuthOptions.Issuer,
                 ValidAudience = AuthOptions.Audience,
                 IssuerSigningKey = key,
+                // Exactly the algorithm TokenService signs with: the same key under HS384/HS512 (or "none") is refused.
+                ValidAlgorithms = [TokenService.SigningAlgorithm],
                 NameClaimType = PointsClaims.Subject,
                 RoleClaimType = PointsClaims.Role,
                 ClockSkew = TimeSpan.FromSeconds(30),
@@ -145,28 +147,8 @@ public static class ApiSetup
         // RequireAuthorization or AllowAnonymous, and a test walks all endpoints to prove it.
         services.AddAuthorization();
 
-        var loginPermits = configuration.GetValue("RateLimiting:LoginPermitsPerMinute", 30);
-        services.AddRateLimiter(o =>
-        {
-            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.AddPolicy(AuthEndpoints.LoginRateLimitPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
-                context.Connection.RemoteIpAddress?.ToString() ?? "local",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = loginPermits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
-            o.OnRejected = async (context, ct) =>
-            {
-                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
-                {
-                    context.HttpContext.Response.Headers.RetryAfter = ((int)retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                }
-
-                var problems = context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>();
-                await problems.WriteAsync(new ProblemDetailsContext
-                {
-                    HttpContext = context.HttpContext,
-                    ProblemDetails = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = StatusCodes.Status429TooManyRequests },
-                });
-            };
-        });
+        services.Configure<AuthRateLimitOptions>(configuration.GetSection(AuthRateLimitOptions.Section));
+        ReverseProxy.Configure(services, configuration);
 
         services.AddWeChat(configuration, environment.IsDevelopment());
         services.AddWeChatApplication(configuration, environment, choice.DataDir);
@@ -177,12 +159,16 @@ public static class ApiSetup
 
     public static WebApplication UsePointsPipeline(this WebApplication app)
     {
+        if (ReverseProxy.IsConfigured(app.Configuration))
+        {
+            app.UseForwardedHeaders();
+        }
+
         app.UseRequestTiming();
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = Problems.HandleException });
         app.UseStatusCodePages();
         app.UseRouting();
         app.UseRequestSizeLimit();
-        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         return app;
@@ -200,6 +186,7 @@ public static class ApiSetup
         app.MapHealth();
         app.MapRequestTiming();
         app.MapAuth(app.Environment);
+        app.MapAccountLocks();
         app.MapMe();
         app.MapRegions();
         app.MapPoints();

@@ -83,7 +83,19 @@ public static class DependencyInjection
             });
         }
 
+        services.AddSingleton<RateLimits.InProcessRateLimitCounter>();
+        if (choice.UsesRedis)
+        {
+            services.AddSingleton<RateLimits.IRateLimitCounter>(sp => new RateLimits.RedisRateLimitCounter(sp.GetRequiredService<IConnectionMultiplexer>(), choice.RedisKeyPrefix,
+                sp.GetRequiredService<RateLimits.InProcessRateLimitCounter>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RateLimits.RedisRateLimitCounter>>()));
+        }
+        else
+        {
+            services.AddSingleton<RateLimits.IRateLimitCounter>(sp => sp.GetRequiredService<RateLimits.InProcessRateLimitCounter>());
+        }
+
         services.AddScoped<LedgerService>();
+        services.AddScoped<Identity.LoginThrottleService>();
         services.AddScoped<EarningService>();
         services.Configure<LedgerFaultOptions>(configuration.GetSection(LedgerFaultOptions.Section));
         services.AddScoped<RedemptionService>();

@@ -12,18 +12,26 @@ namespace Points.Api.Auth;
 
 public static class AuthEndpoints
 {
-    public const string LoginRateLimitPolicy = "login";
-
     public static RouteGroupBuilder MapAuth(this IEndpointRouteBuilder app, IHostEnvironment environment)
     {
-        var group = app.MapGroup("/api/auth").WithTags("Auth").AllowAnonymous().RequireRateLimiting(LoginRateLimitPolicy);
-        group.MapPost("/wechat", WeChatLoginAsync).WithName(nameof(WeChatLoginAsync)).WithSummary("小程序登录：code2Session，首次登录创建居民");
-        group.MapPost("/refresh", RefreshAsync).WithName(nameof(RefreshAsync)).WithSummary("轮换刷新令牌；重复使用旧令牌会注销整个令牌族");
-        group.MapPost("/staff", StaffLoginAsync).WithName(nameof(StaffLoginAsync)).WithSummary("工作人员与商户操作员密码登录");
-        group.MapPost("/token", ClientCredentialsAsync).WithName(nameof(ClientCredentialsAsync)).WithSummary("银行客户端凭证换取访问令牌");
+        // Each route has the limit of its own abuse case (AuthRateLimits); none shares a budget with another.
+        var group = app.MapGroup("/api/auth").WithTags("Auth").AllowAnonymous();
+        group.MapPost("/wechat", WeChatLoginAsync).WithName(nameof(WeChatLoginAsync)).WithSummary("小程序登录：code2Session，首次登录创建居民")
+            .LimitedBy("wechat", (c, o) => [AuthRateLimits.Address(c, o.WeChatLoginPerAddress)]);
+        group.MapPost("/refresh", RefreshAsync).WithName(nameof(RefreshAsync)).WithSummary("轮换刷新令牌；重复使用旧令牌会注销整个令牌族")
+            .LimitedBy("refresh", (c, o) => TokenService.FamilyOf(AuthRateLimits.Argument<RefreshRequest>(c)?.RefreshToken) is { } family
+                ? [AuthRateLimits.Address(c, o.RefreshPerAddress), ("family:" + family.ToString("N"), o.RefreshPerFamily)]
+                : [AuthRateLimits.Address(c, o.RefreshPerAddress)]);
+        group.MapPost("/staff", StaffLoginAsync).WithName(nameof(StaffLoginAsync)).WithSummary("工作人员与商户操作员密码登录")
+            .LimitedBy("password", (c, o) => AuthRateLimits.Argument<StaffLoginRequest>(c)?.Username is { Length: > 0 } username
+                ? [AuthRateLimits.Address(c, o.PasswordPerAddress), ("account:" + username.Trim().ToLowerInvariant(), o.PasswordPerAccount)]
+                : [AuthRateLimits.Address(c, o.PasswordPerAddress)]);
+        group.MapPost("/token", ClientCredentialsAsync).WithName(nameof(ClientCredentialsAsync)).WithSummary("银行客户端凭证换取访问令牌")
+            .LimitedBy("bank", (c, o) => [("client:" + (AuthRateLimits.Argument<ClientCredentialsRequest>(c)?.ClientId ?? "").Trim().ToLowerInvariant(), o.BankTokenPerClient)]);
         if (environment.IsDevelopment())
         {
-            group.MapPost("/dev-token", DevTokenAsync).WithName(nameof(DevTokenAsync)).WithSummary("仅开发环境：为任意角色签发令牌");
+            group.MapPost("/dev-token", DevTokenAsync).WithName(nameof(DevTokenAsync)).WithSummary("仅开发环境：为任意角色签发令牌")
+                .LimitedBy("dev", (c, o) => [AuthRateLimits.Address(c, o.DevTokenPerAddress)]);
         }
 
         return group;
@@ -75,7 +83,7 @@ public static class AuthEndpoints
         user.RecordWeChatSession(protector.Protect(session.Value.SessionKey, DataPurposes.WeChatSessionKey, user.Id), clock.GetUtcNow());
         await db.SaveChangesAsync(ct);
 
-        var issued = await tokens.IssueAsync(db, user, null, ct);
+        var issued = await tokens.IssueAsync(db, user, ct);
         return TypedResults.Ok(new TokenResponse(issued.AccessToken, issued.RefreshToken, issued.ExpiresIn, MeResponse.From(user), MeResponse.From(user)));
     }
 
@@ -93,9 +101,9 @@ public static class AuthEndpoints
     }
 
     public static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> StaffLoginAsync(
-        StaffLoginRequest request, PointsDbContext db, TokenService tokens, TimeProvider clock, CancellationToken ct)
+        StaffLoginRequest request, HttpContext http, PointsDbContext db, TokenService tokens, LoginThrottleService throttle, TimeProvider clock, CancellationToken ct)
     {
-        var user = await db.Users.FirstOrDefaultAsync(u => u.Username == request.Username && u.PasswordHash != null, ct);
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Username == request.Username && u.PasswordHash != null, ct);
         var invalid = new DomainError("auth.invalid_credentials", "用户名或密码错误", ErrorKind.Unauthorized);
         if (user is null)
         {
@@ -103,31 +111,38 @@ public static class AuthEndpoints
             return Problems.From(invalid);
         }
 
-        var now = clock.GetUtcNow();
-        if (user.IsLockedOut(now))
+        // The password is checked only after the throttle admitted the attempt, so parallel guesses can't outrun it.
+        var admission = await throttle.AdmitAsync(user.Id, ClientAddress.Of(http), ct);
+        if (!admission.Admitted)
         {
-            return Problems.From(new DomainError("auth.locked_out", "密码错误次数过多，账户已暂时锁定，请15分钟后再试", ErrorKind.TooManyRequests)
-                .With("lockedUntil", user.LockedUntil!.Value.ToOffset(ShanghaiTime.Offset)));
+            return LockedOut(http, admission.LockedUntil, clock.GetUtcNow());
         }
 
         if (!SecretHasher.Verify(request.Password, user.PasswordHash!))
         {
-            user.RecordFailedLogin(now);
-            await db.SaveChangesAsync(ct);
-            return Problems.From(user.IsLockedOut(now)
-                ? new DomainError("auth.locked_out", "密码错误次数过多，账户已暂时锁定，请15分钟后再试", ErrorKind.TooManyRequests).With("lockedUntil", user.LockedUntil!.Value.ToOffset(ShanghaiTime.Offset))
-                : invalid);
+            var lockedUntil = await throttle.RecordFailureAsync(user.Id, admission, ct);
+            return lockedUntil is null ? Problems.From(invalid) : LockedOut(http, lockedUntil, clock.GetUtcNow());
         }
 
+        await throttle.RecordSuccessAsync(user.Id, admission, ct);
         if (!user.IsActive)
         {
             return Problems.From(DomainError.Forbidden("auth.account_disabled", "该账户已停用"));
         }
 
-        user.RecordSuccessfulLogin();
-        await db.SaveChangesAsync(ct);
-        var issued = await tokens.IssueAsync(db, user, null, ct);
+        var issued = await tokens.IssueAsync(db, user, ct);
         return TypedResults.Ok(new TokenResponse(issued.AccessToken, issued.RefreshToken, issued.ExpiresIn, null, MeResponse.From(user)));
+    }
+
+    /// <summary>429 for a locked account (with when it opens again), or for one whose allowed attempts are all still being checked.</summary>
+    private static ProblemHttpResult LockedOut(HttpContext http, DateTimeOffset? lockedUntil, DateTimeOffset now)
+    {
+        var seconds = lockedUntil is { } until ? Math.Max(1, (int)Math.Ceiling((until - now).TotalSeconds)) : 1;
+        http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return lockedUntil is { } lockEnd
+            ? Problems.From(new DomainError("auth.locked_out", "密码错误次数过多，账户已暂时锁定，请15分钟后再试或联系管理员解锁", ErrorKind.TooManyRequests)
+                .With("lockedUntil", lockEnd.ToOffset(ShanghaiTime.Offset)))
+            : Problems.From(new DomainError("auth.attempts_in_progress", "登录尝试过于频繁，请稍后再试", ErrorKind.TooManyRequests));
     }
 
     public static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> ClientCredentialsAsync(
@@ -217,7 +232,7 @@ public static class AuthEndpoints
             return Problems.From(DomainError.Conflict("dev.subject_role_mismatch", $"账户 {subject} 已存在且角色为 {user.Role}"));
         }
 
-        var issued = await tokens.IssueAsync(db, user, null, ct);
+        var issued = await tokens.IssueAsync(db, user, ct);
         return TypedResults.Ok(new TokenResponse(issued.AccessToken, issued.RefreshToken, issued.ExpiresIn, role == Role.Resident ? MeResponse.From(user) : null, MeResponse.From(user)));
     }
 

@@ -24,6 +24,8 @@ public sealed record IssuedTokens(string AccessToken, string? RefreshToken, int 
 /// <summary>Issues access tokens (JWT, 30 minutes) and rotating refresh tokens stored only as hashes.</summary>
 public sealed class TokenService(SymmetricSecurityKey key, AuthOptions options, TimeProvider clock)
 {
+    public const string SigningAlgorithm = SecurityAlgorithms.HmacSha256;
+
     private static readonly JsonWebTokenHandler Handler = new();
 
     public string CreateAccessToken(IEnumerable<Claim> claims)
@@ -37,7 +39,7 @@ public sealed class TokenService(SymmetricSecurityKey key, AuthOptions options, 
             IssuedAt = now,
             NotBefore = now,
             Expires = now + options.AccessTokenLifetime,
-            SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
+            SigningCredentials = new SigningCredentials(key, SigningAlgorithm),
         });
     }
 
@@ -59,14 +61,29 @@ public sealed class TokenService(SymmetricSecurityKey key, AuthOptions options, 
 
     public int ExpiresInSeconds => (int)options.AccessTokenLifetime.TotalSeconds;
 
-    /// <summary>Access token plus a new refresh token; <paramref name="familyId"/> continues a rotation family.</summary>
-    public async Task<IssuedTokens> IssueAsync(PointsDbContext db, UserAccount user, Guid? familyId, CancellationToken ct)
+    /// <summary>Access token plus the first refresh token of a new rotation family.</summary>
+    public async Task<IssuedTokens> IssueAsync(PointsDbContext db, UserAccount user, CancellationToken ct)
     {
-        var refresh = SecretHasher.NewToken();
         var now = clock.GetUtcNow();
-        db.RefreshTokens.Add(new RefreshToken(Guid.CreateVersion7(), user.Id, familyId ?? Guid.CreateVersion7(), SecretHasher.TokenHash(refresh), now, now + options.RefreshTokenLifetime));
+        var familyId = Guid.CreateVersion7();
+        var (token, refresh) = NewRefreshToken(user.Id, familyId, now);
+        db.RefreshTokens.Add(token);
+        db.RefreshTokenFamilies.Add(new RefreshTokenFamily(familyId, user.Id, token.Id, now));
         await db.SaveChangesAsync(ct);
         return new IssuedTokens(CreateAccessToken(ClaimsFor(user)), refresh, ExpiresInSeconds);
+    }
+
+    /// <summary>
+    /// The family a refresh token names in its first part (<c>family.secret</c>), read without the database
+    /// so a rate limit can count per family; null for a token of another shape.
+    /// </summary>
+    public static Guid? FamilyOf(string? presented) =>
+        presented is { Length: > 33 } && presented[32] == '.' && Guid.TryParseExact(presented.AsSpan(0, 32), "N", out var family) ? family : null;
+
+    private (RefreshToken Token, string Presented) NewRefreshToken(Guid userId, Guid familyId, DateTimeOffset now)
+    {
+        var presented = familyId.ToString("N") + "." + SecretHasher.NewToken();
+        return (new RefreshToken(Guid.CreateVersion7(), userId, familyId, SecretHasher.TokenHash(presented), now, now + options.RefreshTokenLifetime), presented);
     }
 
     public enum RotationOutcome
@@ -78,9 +95,11 @@ public sealed class TokenService(SymmetricSecurityKey key, AuthOptions options, 
     }
 
     /// <summary>
-    /// Rotates a refresh token: marks it used (a conditional update, so two racing requests cannot
-    /// both rotate it) and issues its successor. A token presented again after use means it leaked:
-    /// the whole family is revoked and the caller must sign in again.
+    /// Rotates a refresh token. The successor is written first, then one conditional update on the family row
+    /// decides: if the presented token is still current and the family alive, the successor becomes current;
+    /// otherwise the presented token was used already (it leaked), and the same statement revokes the family.
+    /// Concurrent presentations of one token serialise on that row, so exactly one wins and any loser's
+    /// revocation also kills the winner's successor: a token is valid only as its family's current one.
     /// </summary>
     public async Task<(RotationOutcome Outcome, IssuedTokens? Tokens, UserAccount? User)> RotateAsync(PointsDbContext db, string presented, CancellationToken ct)
     {
@@ -92,33 +111,35 @@ public sealed class TokenService(SymmetricSecurityKey key, AuthOptions options, 
         }
 
         var now = clock.GetUtcNow();
-        if (token.RevokedAt is not null || token.UsedAt is not null)
-        {
-            await db.RefreshTokens.Where(t => t.FamilyId == token.FamilyId && t.RevokedAt == null)
-                .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), ct);
-            return (RotationOutcome.Reused, null, null);
-        }
-
         if (token.ExpiresAt <= now)
         {
             return (RotationOutcome.Expired, null, null);
         }
 
-        var claimed = await db.RefreshTokens.Where(t => t.Id == token.Id && t.UsedAt == null && t.RevokedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.UsedAt, now), ct);
-        if (claimed != 1)
-        {
-            await db.RefreshTokens.Where(t => t.FamilyId == token.FamilyId && t.RevokedAt == null)
-                .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), ct);
-            return (RotationOutcome.Reused, null, null);
-        }
-
-        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == token.UserId && u.IsActive, ct);
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == token.UserId && u.IsActive, ct);
         if (user is null)
         {
             return (RotationOutcome.Unknown, null, null);
         }
 
-        return (RotationOutcome.Rotated, await IssueAsync(db, user, token.FamilyId, ct), user);
+        var (successor, refresh) = NewRefreshToken(user.Id, token.FamilyId, now);
+        db.RefreshTokens.Add(successor);
+        await db.SaveChangesAsync(ct);
+
+        var presentedId = token.Id;
+        await db.RefreshTokenFamilies.Where(f => f.Id == token.FamilyId && f.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(f => f.CurrentTokenId, f => f.CurrentTokenId == presentedId ? successor.Id : f.CurrentTokenId)
+                .SetProperty(f => f.RevokedAt, f => f.CurrentTokenId == presentedId ? (DateTimeOffset?)null : now), ct);
+        var rotated = await db.RefreshTokenFamilies.AsNoTracking()
+            .AnyAsync(f => f.Id == token.FamilyId && f.CurrentTokenId == successor.Id && f.RevokedAt == null, ct);
+        if (!rotated)
+        {
+            await db.RefreshTokens.Where(t => t.Id == successor.Id).ExecuteDeleteAsync(ct);
+            return (RotationOutcome.Reused, null, null);
+        }
+
+        await db.RefreshTokens.Where(t => t.Id == presentedId).ExecuteUpdateAsync(s => s.SetProperty(t => t.UsedAt, now), ct);
+        return (RotationOutcome.Rotated, new IssuedTokens(CreateAccessToken(ClaimsFor(user)), refresh, ExpiresInSeconds), user);
     }
 }

@@ -86,14 +86,9 @@ public static class NegativeRecordEndpoints
         }
 
         var evidence = request.EvidenceIds ?? [];
-        if (evidence.Count > 0)
+        if (!await ParticipationEndpoints.OwnedByAnyAsync(db, evidence, [residentId, me.Id], ct))
         {
-            var distinct = evidence.Distinct().ToList();
-            var found = await db.Uploads.CountAsync(u => distinct.Contains(u.Id) && u.TownId == resident.TownId && u.Moderation != ModerationStatus.Risky, ct);
-            if (found != distinct.Count)
-            {
-                return Problems.From(NegativeRecordErrors.EvidenceInvalid);
-            }
+            return Problems.From(NegativeRecordErrors.EvidenceInvalid);
         }
 
         var now = clock.GetUtcNow();

@@ -29,7 +29,14 @@ public static class ParticipationEndpoints
         TypedResults.Problem(title: title, statusCode: status, extensions: new Dictionary<string, object?> { ["code"] = code });
 
     /// <summary>Photos must be the caller's own uploads and not hidden by moderation.</summary>
-    internal static async Task<bool> OwnsPhotosAsync(PointsDbContext db, IReadOnlyList<Guid> ids, Guid ownerId, CancellationToken ct)
+    internal static Task<bool> OwnsPhotosAsync(PointsDbContext db, IReadOnlyList<Guid> ids, Guid ownerId, CancellationToken ct) =>
+        OwnedByAnyAsync(db, ids, [ownerId], ct);
+
+    /// <summary>
+    /// Upload ids accepted anywhere must be uploads of one of <paramref name="owners"/> (the resident concerned,
+    /// or the staff member recording), visible, so nobody can attach, and thereby expose, another person's photo.
+    /// </summary>
+    internal static async Task<bool> OwnedByAnyAsync(PointsDbContext db, IReadOnlyList<Guid> ids, IReadOnlyList<Guid> owners, CancellationToken ct)
     {
         if (ids.Count == 0)
         {
@@ -37,7 +44,7 @@ public static class ParticipationEndpoints
         }
 
         var distinct = ids.Distinct().ToList();
-        var found = await db.Uploads.CountAsync(u => distinct.Contains(u.Id) && u.OwnerId == ownerId && u.Moderation != ModerationStatus.Risky, ct);
+        var found = await db.Uploads.CountAsync(u => distinct.Contains(u.Id) && owners.Contains(u.OwnerId) && u.Moderation != ModerationStatus.Risky, ct);
         return found == distinct.Count;
     }
 

@@ -14,8 +14,6 @@ public sealed class UserAccount
     public const int SecretCipherMaxLength = 512;
     public const int PhoneHashLength = 64;
     public const int CountryCodeMaxLength = 8;
-    public const int MaxFailedLogins = 5;
-    public static readonly TimeSpan LockoutDuration = TimeSpan.FromMinutes(15);
 
     private UserAccount()
     {
@@ -60,10 +58,6 @@ public sealed class UserAccount
     public string? Username { get; private set; }
 
     public string? PasswordHash { get; private set; }
-
-    public int FailedLoginCount { get; private set; }
-
-    public DateTimeOffset? LockedUntil { get; private set; }
 
     public DateTimeOffset CreatedAt { get; private set; }
 
@@ -120,25 +114,6 @@ public sealed class UserAccount
             PasswordHash = passwordHash,
             MerchantId = merchantId,
         };
-    }
-
-    public bool IsLockedOut(DateTimeOffset now) => LockedUntil is { } until && until > now;
-
-    /// <summary>Counts a failed password; the fifth in a row locks the account for 15 minutes.</summary>
-    public void RecordFailedLogin(DateTimeOffset now)
-    {
-        FailedLoginCount++;
-        if (FailedLoginCount >= MaxFailedLogins)
-        {
-            LockedUntil = now + LockoutDuration;
-            FailedLoginCount = 0;
-        }
-    }
-
-    public void RecordSuccessfulLogin()
-    {
-        FailedLoginCount = 0;
-        LockedUntil = null;
     }
 
     /// <summary>Keeps the latest login's session key (already encrypted by the caller); an older one no longer decrypts.</summary>

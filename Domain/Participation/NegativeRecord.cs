@@ -221,7 +221,7 @@ public static class NegativeRecordErrors
     public static readonly DomainError ResidentNotFound = DomainError.NotFound("resident.not_found", "居民不存在");
     public static readonly DomainError DescriptionInvalid = DomainError.Validation("negative_record.description_invalid", "事由不能为空且不超过500字");
     public static readonly DomainError SeverityInvalid = DomainError.Validation("negative_record.severity_invalid", "严重程度须为 1、2 或 3");
-    public static readonly DomainError EvidenceInvalid = DomainError.Validation("negative_record.evidence_invalid", "证据照片最多9张，须为本镇街已上传的图片");
+    public static readonly DomainError EvidenceInvalid = DomainError.Validation("negative_record.evidence_invalid", "证据照片最多9张，须为当事居民或记录人本人上传的图片");
     public static readonly DomainError OccurredInFuture = DomainError.Validation("negative_record.occurred_in_future", "发生时间不能晚于现在");
     public static readonly DomainError ExpiryInvalid = DomainError.Validation("negative_record.expiry_invalid", "有效期须晚于发生时间，且最长不超过5年");
     public static readonly DomainError TextInvalid = DomainError.Validation("negative_record.text_invalid", "内容不能为空且不超过500字");

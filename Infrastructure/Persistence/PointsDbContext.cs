@@ -35,6 +35,12 @@ public sealed class PointsDbContext(DbContextOptions<PointsDbContext> options) :
 
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
 
+    public DbSet<RefreshTokenFamily> RefreshTokenFamilies => Set<RefreshTokenFamily>();
+
+    public DbSet<LoginThrottle> LoginThrottles => Set<LoginThrottle>();
+
+    public DbSet<AccountLockEvent> AccountLockEvents => Set<AccountLockEvent>();
+
     public DbSet<JobLease> JobLeases => Set<JobLease>();
 
     public DbSet<LedgerAccount> LedgerAccounts => Set<LedgerAccount>();

@@ -96,7 +96,7 @@ static async Task<int> LoadAsync(string pg, int residents)
     }
 
     var watch = Stopwatch.StartNew();
-    await using (var w = await connection.BeginBinaryImportAsync("COPY users (id, role, display_name, town_id, community_id, we_chat_open_id, failed_login_count, created_at, honor_roll_opt_out, is_active) FROM STDIN (FORMAT BINARY)"))
+    await using (var w = await connection.BeginBinaryImportAsync("COPY users (id, role, display_name, town_id, community_id, we_chat_open_id, created_at, honor_roll_opt_out, is_active) FROM STDIN (FORMAT BINARY)"))
     {
         for (var i = 0; i < residents; i++)
         {
@@ -107,7 +107,6 @@ static async Task<int> LoadAsync(string pg, int residents)
             await w.WriteAsync(town, NpgsqlDbType.Uuid);
             await w.WriteAsync(communities[i % 2], NpgsqlDbType.Uuid);
             await w.WriteAsync("bench-" + ids[i].ToString("N"), NpgsqlDbType.Varchar);
-            await w.WriteAsync(0, NpgsqlDbType.Integer);
             await w.WriteAsync(now.AddDays(-30 - rng.Next(2400)), NpgsqlDbType.TimestampTz);
             await w.WriteAsync(false, NpgsqlDbType.Boolean);
             await w.WriteAsync(true, NpgsqlDbType.Boolean);

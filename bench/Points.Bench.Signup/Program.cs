@@ -88,8 +88,8 @@ await using (var c = new NpgsqlConnection(cs))
 {
     await c.OpenAsync();
     await using var insert = new NpgsqlCommand(
-        "INSERT INTO users (id, role, display_name, town_id, community_id, we_chat_open_id, failed_login_count, created_at, honor_roll_opt_out, is_active) "
-        + "SELECT id, 'Resident', '压测居民', @town, @community, 'bench-' || id::text, 0, now(), false, true FROM unnest(@ids) AS id", c);
+        "INSERT INTO users (id, role, display_name, town_id, community_id, we_chat_open_id, created_at, honor_roll_opt_out, is_active) "
+        + "SELECT id, 'Resident', '压测居民', @town, @community, 'bench-' || id::text, now(), false, true FROM unnest(@ids) AS id", c);
     insert.Parameters.AddWithValue("town", townId);
     insert.Parameters.AddWithValue("community", dongshan);
     insert.Parameters.AddWithValue("ids", residents);

@@ -58,20 +58,11 @@ public sealed class UserAccountTests
         UserAccount.NewStaff(Guid.NewGuid(), role, "u", "hash", "张三", town, community, null, Now);
 
     [Fact]
-    public void FifthFailedLogin_LocksForFifteenMinutes()
+    public void LoginThrottle_AllSourcesRow_HasTheLooserLimit()
     {
-        var user = Staff(Role.TownStaff, Guid.NewGuid(), null);
-
-        for (var i = 0; i < 4; i++)
-        {
-            user.RecordFailedLogin(Now);
-            Assert.False(user.IsLockedOut(Now));
-        }
-
-        user.RecordFailedLogin(Now);
-
-        Assert.True(user.IsLockedOut(Now.AddMinutes(14)));
-        Assert.False(user.IsLockedOut(Now.AddMinutes(15)));
+        Assert.Equal(LoginThrottle.AllSourcesLimit, LoginThrottle.LimitFor(LoginThrottle.AllSources));
+        Assert.Equal(LoginThrottle.PerSourceLimit, LoginThrottle.LimitFor("10.0.0.1"));
+        Assert.True(LoginThrottle.AllSourcesLimit > LoginThrottle.PerSourceLimit);
     }
 
     [Fact]

@@ -68,3 +68,38 @@ internal sealed class RefreshTokenConfiguration : IEntityTypeConfiguration<Refre
         b.HasOne<UserAccount>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class RefreshTokenFamilyConfiguration : IEntityTypeConfiguration<RefreshTokenFamily>
+{
+    public void Configure(EntityTypeBuilder<RefreshTokenFamily> b)
+    {
+        b.ToTable("refresh_token_families");
+        b.HasKey(x => x.Id);
+        b.HasIndex(x => x.UserId);
+        b.HasOne<UserAccount>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class LoginThrottleConfiguration : IEntityTypeConfiguration<LoginThrottle>
+{
+    public void Configure(EntityTypeBuilder<LoginThrottle> b)
+    {
+        b.ToTable("login_throttles");
+        b.HasKey(x => new { x.UserId, x.Source });
+        b.Property(x => x.Source).HasMaxLength(LoginThrottle.SourceMaxLength);
+        b.HasOne<UserAccount>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class AccountLockEventConfiguration : IEntityTypeConfiguration<AccountLockEvent>
+{
+    public void Configure(EntityTypeBuilder<AccountLockEvent> b)
+    {
+        b.ToTable("account_lock_events");
+        b.HasKey(x => x.Id);
+        b.Property(x => x.Kind).HasConversion<string>().HasMaxLength(AccountLockEvent.KindMaxLength);
+        b.Property(x => x.Source).HasMaxLength(LoginThrottle.SourceMaxLength).IsRequired();
+        b.HasIndex(x => new { x.UserId, x.At });
+        b.HasOne<UserAccount>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

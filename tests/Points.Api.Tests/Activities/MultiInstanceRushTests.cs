@@ -176,8 +176,8 @@ public sealed class MultiInstanceRushTests : IAsyncLifetime
         {
             await connection.OpenAsync();
             await using var insert = new NpgsqlCommand(
-                "INSERT INTO users (id, role, display_name, town_id, community_id, we_chat_open_id, failed_login_count, created_at, honor_roll_opt_out, is_active) "
-                + "SELECT id, 'Resident', '冲刺居民', @town, @community, 'rush-' || id::text, 0, now(), false, true FROM unnest(@ids) AS id", connection);
+                "INSERT INTO users (id, role, display_name, town_id, community_id, we_chat_open_id, created_at, honor_roll_opt_out, is_active) "
+                + "SELECT id, 'Resident', '冲刺居民', @town, @community, 'rush-' || id::text, now(), false, true FROM unnest(@ids) AS id", connection);
             insert.Parameters.AddWithValue("town", PointsApiFactory.DemoTownId);
             insert.Parameters.AddWithValue("community", PointsApiFactory.DongshanId);
             insert.Parameters.AddWithValue("ids", _residents);

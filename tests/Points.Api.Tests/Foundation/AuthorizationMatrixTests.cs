@@ -157,6 +157,15 @@ public sealed partial class AuthorizationMatrixTests(PointsApiFactory factory) :
         { null, "PATCH", $"/api/towns/{PointsApiFactory.DemoTownId}/settings", 401 },
         { Role.TownStaff, "GET", $"/api/towns/{PointsApiFactory.DemoTownId}", 200 },
         { null, "GET", "/healthz", 200 },
+        { Role.Resident, "POST", $"/api/staff/{Points.Infrastructure.Seeding.DemoSeeder.StableId("user:staff-dongshan")}/unlock", 403 },
+        { Role.CommunityStaff, "POST", $"/api/staff/{Points.Infrastructure.Seeding.DemoSeeder.StableId("user:staff-dongshan")}/unlock", 403 },
+        { Role.Merchant, "POST", $"/api/staff/{Points.Infrastructure.Seeding.DemoSeeder.StableId("user:staff-dongshan")}/unlock", 403 },
+        { Role.Bank, "POST", $"/api/staff/{Points.Infrastructure.Seeding.DemoSeeder.StableId("user:staff-dongshan")}/unlock", 403 },
+        { Role.TownStaff, "POST", $"/api/staff/{Points.Infrastructure.Seeding.DemoSeeder.StableId("user:staff-dongshan")}/unlock", 200 },
+        { Role.Admin, "POST", $"/api/staff/{Points.Infrastructure.Seeding.DemoSeeder.StableId("user:staff-dongshan")}/unlock", 200 },
+        { Role.Resident, "GET", $"/api/staff/{Points.Infrastructure.Seeding.DemoSeeder.StableId("user:staff-dongshan")}/lock-events", 403 },
+        { Role.CommunityStaff, "GET", $"/api/staff/{Points.Infrastructure.Seeding.DemoSeeder.StableId("user:staff-dongshan")}/lock-events", 403 },
+        { Role.Admin, "GET", $"/api/staff/{Points.Infrastructure.Seeding.DemoSeeder.StableId("user:staff-dongshan")}/lock-events", 200 },
     };
 
     [Theory]
@@ -165,7 +174,7 @@ public sealed partial class AuthorizationMatrixTests(PointsApiFactory factory) :
     {
         var client = role is null ? factory.CreateClient() : await factory.ClientAsAsync(role.Value, $"fm-{role}".ToLowerInvariant());
         using var request = new HttpRequestMessage(new HttpMethod(method), path);
-        if (method == "PATCH")
+        if (method is "PATCH" or "POST")
         {
             request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
         }

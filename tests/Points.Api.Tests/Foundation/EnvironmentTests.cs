@@ -10,7 +10,8 @@ public sealed class ProductionFactory : PointsApiFactory
     public ProductionFactory()
     {
         EnvironmentName = "Production";
-        Settings["RateLimiting:LoginPermitsPerMinute"] = "3";
+        Settings["RateLimiting:BankTokenPerClient"] = "3";
+        Settings["RateLimiting:PasswordPerAddress"] = "3";
 
         // WeChat is mandatory outside Development; nothing here calls it, so an unused loopback address will do.
         foreach (var (key, value) in StartupCheckTests.ProductionWeChat)
@@ -49,8 +50,13 @@ public sealed class ProductionTests(ProductionFactory factory) : IClassFixture<P
         }
 
         Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+        for (var i = 0; i < 3; i++)
+        {
+            await client.PostAsJsonAsync("/api/auth/staff", new { username = "a" + i, password = "b" });
+        }
+
         var limited = await client.PostAsJsonAsync("/api/auth/staff", new { username = "a", password = "b" });
-        await ProblemAssert.IsProblemAsync(limited, HttpStatusCode.TooManyRequests, "request.rate_limited");
+        await ProblemAssert.IsProblemAsync(limited, HttpStatusCode.TooManyRequests, "auth.rate_limited");
         Assert.True(limited.Headers.Contains("Retry-After"));
     }
 }

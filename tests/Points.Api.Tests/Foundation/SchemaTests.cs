@@ -35,9 +35,17 @@ public sealed class SchemaTests
         await db.Database.ExecuteSqlAsync($"INSERT INTO communities (id, town_id, name) VALUES ({community}, {town}, '升级村')");
         await db.Database.ExecuteSqlAsync($"INSERT INTO users (id, role, display_name, town_id, community_id, we_chat_open_id, failed_login_count, created_at, honor_roll_opt_out, is_active) VALUES ({resident}, 'Resident', '老王', {town}, {community}, 'upgrade-openid', 0, now(), false, true)");
 
+        var family = Guid.NewGuid();
+        var (used, live) = (Guid.NewGuid(), Guid.NewGuid());
+        await db.Database.ExecuteSqlAsync($"INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, created_at, expires_at, used_at) VALUES ({used}, {resident}, {family}, {new string('a', 64)}, now() - interval '1 hour', now() + interval '29 days', now())");
+        await db.Database.ExecuteSqlAsync($"INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, created_at, expires_at) VALUES ({live}, {resident}, {family}, {new string('b', 64)}, now(), now() + interval '30 days')");
+
         await migrator.MigrateAsync();
 
         Assert.Equal(all, (await db.Database.GetAppliedMigrationsAsync()).ToList());
+        var carried = await db.RefreshTokenFamilies.AsNoTracking().SingleAsync(f => f.Id == family);
+        Assert.Equal((live, resident), (carried.CurrentTokenId, carried.UserId));
+        Assert.Null(carried.RevokedAt);
         var user = await db.Users.AsNoTracking().SingleAsync(u => u.Id == resident);
         Assert.Equal("老王", user.DisplayName);
         Assert.Equal(community, user.CommunityId);

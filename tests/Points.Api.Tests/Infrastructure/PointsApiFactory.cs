@@ -60,7 +60,14 @@ public class PointsApiFactory : WebApplicationFactory<Program>
             ["Points:SeedDemo"] = "true",
             ["Auth:SigningKey"] = "test-signing-key-that-is-long-enough-0123456789",
             ["Scheduler:Enabled"] = "false",
-            ["RateLimiting:LoginPermitsPerMinute"] = "100000",
+            // Feature tests sign in hundreds of times from one loopback address; the limits have tests of their own.
+            ["RateLimiting:WeChatLoginPerAddress"] = "100000",
+            ["RateLimiting:RefreshPerAddress"] = "100000",
+            ["RateLimiting:RefreshPerFamily"] = "100000",
+            ["RateLimiting:PasswordPerAddress"] = "100000",
+            ["RateLimiting:PasswordPerAccount"] = "100000",
+            ["RateLimiting:BankTokenPerClient"] = "100000",
+            ["RateLimiting:DevTokenPerAddress"] = "100000",
         };
         foreach (var (key, value) in Settings)
         {
