@@ -185,6 +185,7 @@ public static class ApiSetup
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseControlCharacterGuard();
         return app;
     }
 
