@@ -26,9 +26,12 @@ public abstract class HostileInputTestsBase<TFactory>(TFactory factory) where TF
         var client = await factory.ClientAsAsync(role, $"hostile-{role}".ToLowerInvariant());
         var document = await factory.CreateClient().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
         var failures = new List<string>();
+        var (numericParameters, shapedBodies) = (0, 0);
         foreach (var route in AuthorizationMatrixTests.RoutesOf(factory.Services).Where(r => !r.Template.StartsWith("/docs", StringComparison.Ordinal)))
         {
             var operation = Find(document, route);
+            numericParameters += operation?.Query.Count(q => q.Numeric) ?? 0;
+            shapedBodies += operation?.Body is null ? 0 : 1;
             var hostile = new[] { "a\u0000b", "\u0001\u001b[31m", new string('长', LongString) };
             var attempts = new List<(string Query, string? Body)>
             {
@@ -70,6 +73,7 @@ public abstract class HostileInputTestsBase<TFactory>(TFactory factory) where TF
         }
 
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+        Assert.True(numericParameters >= 5 && shapedBodies >= 30, $"the OpenAPI walk found {numericParameters} numeric query parameters and {shapedBodies} body schemas");
     }
 
     private static string Shorten(string? text) => text is null ? "" : text.Length > 300 ? text[..300] + "…" : text;
