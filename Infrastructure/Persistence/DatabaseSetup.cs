@@ -20,7 +20,6 @@ public static class DatabaseSetup
         {
             case DatabaseProvider.Postgres:
                 options.UseNpgsql(TunePostgres(connectionString), o => o.MigrationsHistoryTable("__ef_migrations_history"));
-                options.AddInterceptors(PoisonedConnectionGuard.Instance);
                 break;
             case DatabaseProvider.Sqlite:
                 options.UseSqlite(connectionString, o => o.MigrationsHistoryTable("__ef_migrations_history"));
