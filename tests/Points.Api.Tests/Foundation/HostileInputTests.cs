@@ -73,16 +73,14 @@ public abstract class HostileInputTestsBase<TFactory>(TFactory factory) where TF
         }
 
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
-        Assert.True(numericParameters >= 4 && shapedBodies >= 30, $"the OpenAPI walk found {numericParameters} numeric query parameters and {shapedBodies} body schemas");
+        Assert.True(numericParameters >= 5 && shapedBodies >= 30, $"the OpenAPI walk found {numericParameters} numeric query parameters and {shapedBodies} body schemas");
     }
 
     private static string Shorten(string? text) => text is null ? "" : text.Length > 300 ? text[..300] + "…" : text;
 
     private static Operation? Find(JsonElement document, AuthorizationMatrixTests.Route route)
     {
-        // A group's MapGet("/") routes as "/api/activities/"; OpenAPI lists it without the slash.
         var template = System.Text.RegularExpressions.Regex.Replace(route.Template, @"\{([A-Za-z_]+)(:[^}]+)?\}", "{$1}");
-        template = template.Length > 1 ? template.TrimEnd('/') : template;
         if (!document.GetProperty("paths").TryGetProperty(template, out var path)
             || !path.TryGetProperty(route.Method.ToLowerInvariant(), out var operation))
         {
