@@ -171,6 +171,7 @@ public static class ApiSetup
         app.UseRequestSizeLimit();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseControlCharacterGuard();
         return app;
     }
 

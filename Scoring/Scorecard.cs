@@ -100,7 +100,7 @@ public sealed class Scorecard
             throw new ScoringDataException("Fitting needs a label column (1 = bad, 0 = good).");
         }
 
-        ProhibitedFeatures.EnsureAllowed(table.Columns.Select(c => c.Name));
+        ProhibitedFeatures.EnsureAllowed(table, options.IgnoreColumns);
         var y = table.LabelArray;
         long bads = y.Sum(v => (long)v);
         long goods = y.Length - bads;

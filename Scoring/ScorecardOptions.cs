@@ -45,7 +45,7 @@ public sealed record ScorecardOptions
     /// <summary>Per-feature metadata by column name.</summary>
     public IReadOnlyDictionary<string, FeatureMetadata>? FeatureMetadata { get; init; }
 
-    /// <summary>Columns that are not features (ids, dates). They are still checked by <see cref="ProhibitedFeatures"/>.</summary>
+    /// <summary>Columns that are not features (ids, dates, or a protected attribute the data happens to carry): dropped before <see cref="ProhibitedFeatures"/> checks the rest.</summary>
     public IReadOnlyCollection<string> IgnoreColumns { get; init; } = [];
 
     /// <summary>Features with more missing values than this share are dropped.</summary>

@@ -15,8 +15,6 @@ namespace Points.Api.Activities;
 
 public static class ActivityEndpoints
 {
-    public const int MaxPageSize = 100;
-
     public static RouteGroupBuilder MapActivities(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/activities").WithTags("Activities").RequireAuthorization();
@@ -151,14 +149,9 @@ public static class ActivityEndpoints
         ClaimsPrincipal principal, PointsDbContext db, TimeProvider clock, CancellationToken ct,
         Guid? community = null, ActivityCategory? category = null, ActivityStatus? status = null, DateTimeOffset? from = null, DateTimeOffset? to = null, int page = 1, int pageSize = 20)
     {
-        if (page < 1)
+        if (!Paging.TryCreate(page, pageSize, out var paging, out var invalid))
         {
-            return Problems.Validation("page", "页码须从1开始");
-        }
-
-        if (pageSize is < 1 or > MaxPageSize)
-        {
-            return Problems.Validation("pageSize", "每页数量须在 1 到 100 之间");
+            return invalid!;
         }
 
         var me = principal.Me();
@@ -204,7 +197,7 @@ public static class ActivityEndpoints
         }
 
         var total = await query.CountAsync(ct);
-        var items = await query.OrderBy(a => a.StartsAt).ThenBy(a => a.Id).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
+        var items = await query.OrderBy(a => a.StartsAt).ThenBy(a => a.Id).Skip(paging.Skip).Take(paging.PageSize).ToListAsync(ct);
         var now = clock.GetUtcNow();
         return TypedResults.Ok(new ActivityPage(items.Select(a => ActivityResponse.From(a, now)).ToList(), page, pageSize, total));
     }

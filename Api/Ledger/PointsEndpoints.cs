@@ -33,9 +33,9 @@ public static class PointsEndpoints
     public static async Task<Results<Ok<PointsResponse>, ValidationProblem>> GetMyPointsAsync(
         ClaimsPrincipal principal, LedgerReports reports, PendingPoints pending, CancellationToken ct, string? cursor = null, int pageSize = 20)
     {
-        if (pageSize is < 1 or > 100)
+        if (Paging.CheckSize(pageSize) is { } invalid)
         {
-            return Problems.Validation("pageSize", "每页条数须在 1 到 100 之间");
+            return invalid;
         }
 
         if (!LedgerReports.IsValidCursor(cursor))

@@ -66,6 +66,8 @@ public static class DeclarationEndpoints
 {
     public const string SourceType = "declaration";
 
+    public const int ReviewQueuePageSize = 50;
+
     public static string AwardKey(Guid id) => $"declaration:{id}";
 
     public static void MapDeclarations(this IEndpointRouteBuilder app)
@@ -326,6 +328,11 @@ public static class DeclarationEndpoints
             return Problems.Validation("category", "申报类别不正确");
         }
 
+        if (!Paging.TryCreate(page ?? 1, ReviewQueuePageSize, out var paging, out var invalid))
+        {
+            return invalid!;
+        }
+
         var me = principal.Me();
         // Town staff and admins work the second level: their queue opens there unless they ask for the community level.
         var queueLevel = parsedLevel ?? (me.Role is Role.TownStaff or Role.Admin ? ReviewLevel.Town : ReviewLevel.Community);
@@ -355,9 +362,8 @@ public static class DeclarationEndpoints
 
         var total = await query.CountAsync(ct);
         var staleCount = await query.CountAsync(d => d.LastActionAt <= staleBefore, ct);
-        const int pageSize = 50;
         var items = await query.OrderBy(d => d.LastActionAt).ThenBy(d => d.Id)
-            .Skip((Math.Max(1, page ?? 1) - 1) * pageSize).Take(pageSize)
+            .Skip(paging.Skip).Take(paging.PageSize)
             .Join(db.Users, d => d.ResidentId, u => u.Id, (d, u) => new { d, u.DisplayName })
             .ToListAsync(ct);
         var settings = await SettingsAsync(db, me.TownId ?? Guid.Empty, ct);

@@ -107,7 +107,9 @@ public sealed class CreditTrainingService(PointsDbContext db, BehaviourFeatureEx
             purpose = "乡镇居民信用画像：按居民在积分系统中的行为给出分数与等级，经本人授权后供合作银行参考优惠利率",
             dataWindow = new { from = window.From, to = window.To, labels = rows.Count, bads, skippedOutcomes = outcomes.Count - rows.Count, description = window.Description },
             features = card.Model.Report?.Features.Select(f => new { f.Name, f.Kept, f.InformationValue, f.Coefficient, f.MissingShare, f.DropReason }),
-            prohibitedFeaturesCheck = BehaviourFeatures.All.Any(ProhibitedFeatures.IsProhibited) ? "failed" : "passed",
+            // The same check Scorecard.Fit refused the table with, on the table it was given: names and category values.
+            prohibitedFeaturesCheck = ProhibitedFeatures.Find(table, []).Count == 0 ? "passed" : "failed",
+            prohibitedFeaturesChecked = new { columns = table.Columns.Select(c => c.Name), by = "names and category values" },
             metrics,
             groupComparison = groups,
             warnings = card.Model.Report?.Warnings ?? [],

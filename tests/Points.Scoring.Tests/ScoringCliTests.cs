@@ -71,4 +71,21 @@ public sealed class ScoringCliTests : IDisposable
         Assert.Equal(2, code);
         Assert.Contains("0 (good) or 1 (bad)", err, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Evaluate_ProhibitedColumnIgnored_Runs()
+    {
+        var data = Path.Combine(_dir, "pop.csv");
+        Assert.Equal(0, Run("generate", "--rows", "1500", "--seed", "2", "--out", data).Code);
+        var lines = File.ReadAllLines(data);
+        File.WriteAllLines(data, lines.Select((l, i) => l + (i == 0 ? ",age,xingbie" : i % 2 == 0 ? ",30,男" : ",40,女")));
+
+        var refused = Run("evaluate", "--data", data, "--label", "bad", "--folds", "3", "--repeats", "1");
+        var ignored = Run("evaluate", "--data", data, "--label", "bad", "--folds", "3", "--repeats", "1", "--ignore", "age,xingbie");
+
+        Assert.Equal(2, refused.Code);
+        Assert.Contains("--ignore", refused.Err, StringComparison.Ordinal);
+        Assert.True(ignored.Code == 0, ignored.Err);
+        Assert.StartsWith("auc=", ignored.Out.TrimEnd().Split('\n')[^1], StringComparison.Ordinal);
+    }
 }

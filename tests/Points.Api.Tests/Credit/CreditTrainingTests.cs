@@ -76,6 +76,9 @@ public sealed class CreditTrainingTests(PointsApiFactory factory) : IClassFixtur
         Assert.False(stored.IsActive);
         var card = JsonDocument.Parse(stored.ModelCard).RootElement;
         Assert.Equal("passed", card.GetProperty("prohibitedFeaturesCheck").GetString());
+        var checkedColumns = card.GetProperty("prohibitedFeaturesChecked");
+        Assert.Equal(Points.Scoring.Synthetic.BehaviourFeatures.All, checkedColumns.GetProperty("columns").EnumerateArray().Select(c => c.GetString()));
+        Assert.Equal("names and category values", checkedColumns.GetProperty("by").GetString());
         Assert.Equal(2, card.GetProperty("groupComparison").GetArrayLength());
         Assert.True(card.GetProperty("metrics").GetProperty("cv").GetProperty("aucSd").GetDouble() >= 0);
         Assert.True(card.TryGetProperty("impactAssessment", out _));
