@@ -1,3 +1,4 @@
+using Points.Api.Administration;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http.Json;
@@ -184,6 +185,7 @@ public static class ApiSetup
         app.UseRequestSizeLimit();
         app.UseRateLimiter();
         app.UseAuthentication();
+        app.UsePasswordChangeGate();
         app.UseAuthorization();
         return app;
     }
@@ -202,6 +204,11 @@ public static class ApiSetup
         app.MapAuth(app.Environment);
         app.MapMe();
         app.MapRegions();
+        app.MapRegionAdministration();
+        app.MapStaff();
+        app.MapPartners();
+        app.MapTownAdministration();
+        app.MapMerchantHistory();
         app.MapPoints();
         app.MapMerchant();
         app.MapMarket();
