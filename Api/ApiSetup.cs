@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using Points.Api.Activities;
+using Points.Api.Administration;
 using Points.Api.Auth;
 using Points.Api.Credit;
 using Points.Api.Http;
@@ -170,6 +171,7 @@ public static class ApiSetup
         app.UseRouting();
         app.UseRequestSizeLimit();
         app.UseAuthentication();
+        app.UsePasswordChangeGate();
         app.UseAuthorization();
         app.UseControlCharacterGuard();
         return app;
@@ -190,6 +192,11 @@ public static class ApiSetup
         app.MapAccountLocks();
         app.MapMe();
         app.MapRegions();
+        app.MapRegionAdministration();
+        app.MapStaff();
+        app.MapPartners();
+        app.MapTownAdministration();
+        app.MapMerchantHistory();
         app.MapPoints();
         app.MapMerchant();
         app.MapMarket();

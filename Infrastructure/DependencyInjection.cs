@@ -101,6 +101,13 @@ public static class DependencyInjection
         services.AddScoped<RedemptionService>();
         services.AddScoped<AdjustmentService>();
         services.AddScoped<LedgerReports>();
+        services.AddScoped<MerchantRedemptionHistory>();
+        services.AddScoped<Administration.RegionAdministration>();
+        services.AddScoped<Administration.StaffAdministration>();
+        services.AddScoped<Administration.MerchantAdministration>();
+        services.AddScoped<Administration.BankClientAdministration>();
+        services.AddScoped<Administration.TownSettingsService>();
+        services.AddScoped<Administration.SettlementService>();
         services.AddScoped<Market.MarketService>();
         services.AddScoped<Seeding.IDemoSeedContributor, MarketDemoSeed>();
         services.AddScheduledJob<PointsExpiryJob>();

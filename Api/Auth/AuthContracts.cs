@@ -46,10 +46,11 @@ public sealed record MeResponse(
     Guid? GridId,
     Guid? MerchantId,
     Guid? BankId,
-    bool HonorRollOptOut)
+    bool HonorRollOptOut,
+    bool MustChangePassword = false)
 {
     public static MeResponse From(UserAccount user) =>
-        new(user.Id, [user.Role.ToString()], user.DisplayName, user.CommunityId, user.TownId, user.GridId, user.MerchantId, null, user.HonorRollOptOut);
+        new(user.Id, [user.Role.ToString()], user.DisplayName, user.CommunityId, user.TownId, user.GridId, user.MerchantId, null, user.HonorRollOptOut, user.MustChangePassword);
 
     public static MeResponse From(BankClient bank) =>
         new(bank.Id, [nameof(Domain.Identity.Role.Bank)], bank.Name, null, null, null, null, bank.Id, false);
@@ -58,4 +59,7 @@ public sealed record MeResponse(
 public sealed record TokenResponse(string AccessToken, string? RefreshToken, int ExpiresIn, MeResponse? Resident, MeResponse? Account)
 {
     public string TokenType => "Bearer";
+
+    /// <summary>The account signed in with an issued password and must change it (<c>POST /api/me/password</c>) before anything else.</summary>
+    public bool PasswordChangeRequired => Account?.MustChangePassword == true;
 }

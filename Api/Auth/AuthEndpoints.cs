@@ -52,8 +52,8 @@ public static class AuthEndpoints
         {
             var community = request.CommunityId is { } wanted
                 ? await db.Communities.AsNoTracking().FirstOrDefaultAsync(c => c.Id == wanted, ct)
-                : await db.Communities.AsNoTracking().OrderBy(c => c.Name).FirstOrDefaultAsync(ct);
-            if (community is null)
+                : await db.Communities.AsNoTracking().Where(c => c.RetiredAt == null).OrderBy(c => c.Name).FirstOrDefaultAsync(ct);
+            if (community is null || community.IsRetired)
             {
                 return Problems.From(request.CommunityId is null
                     ? new DomainError("region.not_configured", "尚未设置任何村社，暂时无法注册", ErrorKind.Unavailable)

@@ -57,6 +57,11 @@ public sealed class TokenService(SymmetricSecurityKey key, AuthOptions options, 
         {
             yield return new Claim(PointsClaims.Merchant, merchant.ToString());
         }
+
+        if (user.MustChangePassword)
+        {
+            yield return new Claim(PointsClaims.PasswordChangeRequired, "true");
+        }
     }
 
     public int ExpiresInSeconds => (int)options.AccessTokenLifetime.TotalSeconds;

@@ -13,6 +13,9 @@ public static class PointsClaims
     public const string Merchant = "merchant";
     public const string Bank = "bank";
     public const string Name = "name";
+
+    /// <summary>Present while the account holds an issued (one-time) password: only the password change is open to it.</summary>
+    public const string PasswordChangeRequired = "pwd_change";
 }
 
 /// <summary>Who is calling, read from the validated access token.</summary>

@@ -44,6 +44,13 @@ public static class Problems
             title: "提交的信息有误",
             extensions: new Dictionary<string, object?> { ["code"] = "validation.failed" });
 
+    /// <summary>A business rule about one field: the field's error plus the rule's own code.</summary>
+    public static ValidationProblem Validation(string field, DomainError error) =>
+        TypedResults.ValidationProblem(
+            new Dictionary<string, string[]> { [field] = [error.Title] },
+            title: error.Title,
+            extensions: new Dictionary<string, object?> { ["code"] = error.Code });
+
     public static ProblemHttpResult NotFound(string code, string title) => From(DomainError.NotFound(code, title));
 
     public static ProblemHttpResult Forbidden(string code = "auth.forbidden", string title = "没有权限执行此操作") =>

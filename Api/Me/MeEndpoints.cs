@@ -65,7 +65,7 @@ public static class MeEndpoints
             }
 
             var community = await db.Communities.AsNoTracking().FirstOrDefaultAsync(c => c.Id == communityId, ct);
-            if (community is null || community.TownId != user.TownId)
+            if (community is null || community.TownId != user.TownId || community.IsRetired)
             {
                 return Problems.Validation("communityId", "所选村社不存在或不在本镇街");
             }

@@ -66,6 +66,9 @@ public sealed class UserAccount
 
     public bool IsActive { get; private set; } = true;
 
+    /// <summary>Set by a password an administrator issued (creation or reset): the holder must choose their own before anything else.</summary>
+    public bool MustChangePassword { get; private set; }
+
     /// <summary>The verified phone number, encrypted at rest (never the plain digits).</summary>
     public string? PhoneCipher { get; private set; }
 
@@ -141,6 +144,46 @@ public sealed class UserAccount
         PhoneHash = phoneHash;
         PhoneCountryCode = string.IsNullOrWhiteSpace(countryCode) ? null : countryCode.Length > CountryCodeMaxLength ? countryCode[..CountryCodeMaxLength] : countryCode;
         PhoneVerifiedAt = now;
+        return this;
+    }
+
+    /// <summary>A password an administrator issued and showed once: the account must change it at its next sign-in.</summary>
+    public void IssueOneTimePassword(string passwordHash)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(passwordHash);
+        PasswordHash = passwordHash;
+        MustChangePassword = true;
+    }
+
+    /// <summary>The holder chose a new password (checked against <see cref="PasswordPolicy"/> by the caller before hashing).</summary>
+    public void ChangePassword(string passwordHash)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(passwordHash);
+        PasswordHash = passwordHash;
+        MustChangePassword = false;
+    }
+
+    /// <summary>A retired account can no longer sign in; its history (reviews, redemptions, audit) keeps its id.</summary>
+    public void Retire() => IsActive = false;
+
+    public void Reinstate() => IsActive = true;
+
+    /// <summary>Moves a staff account to another staff role and scope: community staff need a community of the town, town-level roles have none.</summary>
+    public Result<UserAccount> AssignStaffRole(Role role, Guid? communityId)
+    {
+        if (!StaffPolicy.IsStaffRole(Role) || !StaffPolicy.IsStaffRole(role))
+        {
+            return StaffPolicy.NotStaff;
+        }
+
+        if (role == Role.CommunityStaff && communityId is null)
+        {
+            return StaffPolicy.CommunityRequired;
+        }
+
+        Role = role;
+        CommunityId = role == Role.CommunityStaff ? communityId : null;
+        GridId = null;
         return this;
     }
 

@@ -69,6 +69,11 @@ public sealed class ExpiryPolicy
     {
     }
 
+    public const int MaxMonths = 120;
+
+    public static DomainError? Validate(int months) =>
+        months is < 1 or > MaxMonths ? DomainError.Validation("expiry.months_invalid", "有效期须在 1 到 120 个月之间") : null;
+
     public ExpiryPolicy(Guid townId, int months)
     {
         TownId = townId;

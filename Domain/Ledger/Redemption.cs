@@ -110,8 +110,11 @@ public sealed class Redemption
             return AlreadyRefunded;
         }
 
-        return now > CreatedAt.AddDays(refundWindowDays) ? RefundWindowClosed : null;
+        return now > RefundableUntil(refundWindowDays) ? RefundWindowClosed : null;
     }
+
+    /// <summary>The last instant the merchant may refund it under the town's window.</summary>
+    public DateTimeOffset RefundableUntil(int refundWindowDays) => CreatedAt.AddDays(refundWindowDays);
 
     public void MarkRefunded(Guid refundEntryId, DateTimeOffset now)
     {

@@ -46,6 +46,60 @@ public sealed class Town
     /// <summary>Days after a redemption in which the merchant may refund it.</summary>
     public int RefundWindowDays { get; private set; }
 
+    /// <summary>
+    /// The town's own subscribe-message template ids per notification kind, as JSON (<c>{"ActivityReminder":"…"}</c>);
+    /// a kind without one falls back to <c>WeChat:Templates:&lt;Kind&gt;</c> in configuration.
+    /// </summary>
+    public string? WeChatTemplates { get; private set; }
+
+    public const int WeChatTemplateIdMaxLength = 64;
+    public const int WeChatTemplatesMaxLength = 2000;
+
+    public IReadOnlyDictionary<string, string> WeChatTemplateMap => ParseWeChatTemplates(WeChatTemplates);
+
+    public static IReadOnlyDictionary<string, string> ParseWeChatTemplates(string? json) =>
+        string.IsNullOrEmpty(json)
+            ? new Dictionary<string, string>(StringComparer.Ordinal)
+            : System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>The template id for a kind: the town's own, else the deployment's configured one, else none.</summary>
+    public static string? TemplateFor(string? townTemplatesJson, string kind, IReadOnlyDictionary<string, string> configured) =>
+        ParseWeChatTemplates(townTemplatesJson).TryGetValue(kind, out var own) ? own
+        : configured.TryGetValue(kind, out var fallback) && !string.IsNullOrWhiteSpace(fallback) ? fallback
+        : null;
+
+    /// <summary>
+    /// Sets template ids per kind: a null or empty id removes the town's own (the configured one applies again).
+    /// Kinds must be notification kinds; ids are WeChat's (letters, digits, '-' and '_').
+    /// </summary>
+    public Common.Result<Town> SetWeChatTemplates(IReadOnlyDictionary<string, string?> templates)
+    {
+        var map = new Dictionary<string, string>(WeChatTemplateMap, StringComparer.Ordinal);
+        foreach (var (kind, id) in templates)
+        {
+            if (!Enum.TryParse<Notifications.NotificationKind>(kind, ignoreCase: false, out var parsed) || !Enum.IsDefined(parsed) || parsed.ToString() != kind)
+            {
+                return Common.DomainError.Validation("town.template_kind_invalid", $"未知的消息类型：{kind}");
+            }
+
+            if (string.IsNullOrWhiteSpace(id))
+            {
+                map.Remove(kind);
+                continue;
+            }
+
+            if (id.Length > WeChatTemplateIdMaxLength || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+            {
+                return Common.DomainError.Validation("town.template_id_invalid", "模板 ID 须为不超过64位的字母、数字、连字符或下划线");
+            }
+
+            map[kind] = id;
+        }
+
+        WeChatTemplates = map.Count == 0 ? null : System.Text.Json.JsonSerializer.Serialize(new SortedDictionary<string, string>(map, StringComparer.Ordinal));
+        return this;
+    }
+
     public IReadOnlyList<int> MarketDayList =>
         MarketDays.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(d => int.Parse(d, System.Globalization.CultureInfo.InvariantCulture))

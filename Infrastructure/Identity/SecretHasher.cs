@@ -52,6 +52,21 @@ public static class SecretHasher
     /// <summary>SHA-256 hex of a high-entropy token (refresh tokens, paycodes): no salt needed, lookups stay indexable.</summary>
     public static string TokenHash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
+    private const string OneTimeAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz23456789";
+
+    /// <summary>A 12-character password to read out or copy once (no 0/O, 1/l/I), always with a letter and a digit.</summary>
+    public static string NewOneTimePassword()
+    {
+        while (true)
+        {
+            var password = RandomNumberGenerator.GetString(OneTimeAlphabet, 12);
+            if (Points.Domain.Identity.PasswordPolicy.Check(password) is null)
+            {
+                return password;
+            }
+        }
+    }
+
     public static string NewToken(int bytes = 32) => Base64UrlEncode(RandomNumberGenerator.GetBytes(bytes));
 
     public static string Base64UrlEncode(byte[] data) =>

@@ -55,6 +55,8 @@ public sealed class PointsDbContext(DbContextOptions<PointsDbContext> options) :
 
     public DbSet<Redemption> Redemptions => Set<Redemption>();
 
+    public DbSet<MerchantSettlement> MerchantSettlements => Set<MerchantSettlement>();
+
     public DbSet<MarketItem> MarketItems => Set<MarketItem>();
 
     public DbSet<MarketOrder> MarketOrders => Set<MarketOrder>();

@@ -39,6 +39,7 @@ internal sealed class MerchantConfiguration : IEntityTypeConfiguration<Merchant>
         b.ToTable("merchants");
         b.HasKey(x => x.Id);
         b.Property(x => x.Name).HasMaxLength(Merchant.NameMaxLength).IsRequired();
+        b.Property(x => x.Address).HasMaxLength(Merchant.AddressMaxLength);
         b.HasOne<Town>().WithMany().HasForeignKey(x => x.TownId).OnDelete(DeleteBehavior.Restrict);
     }
 }

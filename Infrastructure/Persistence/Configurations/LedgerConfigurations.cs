@@ -50,3 +50,19 @@ internal sealed class JobLeaseConfiguration : IEntityTypeConfiguration<JobLease>
         b.Property(x => x.Holder).HasMaxLength(JobLease.HolderMaxLength).IsRequired();
     }
 }
+
+internal sealed class MerchantSettlementConfiguration : IEntityTypeConfiguration<MerchantSettlement>
+{
+    public void Configure(EntityTypeBuilder<MerchantSettlement> b)
+    {
+        b.ToTable("merchant_settlements");
+        b.HasKey(x => x.Id);
+        b.Property(x => x.Period).HasMaxLength(MerchantSettlement.PeriodLength).IsRequired();
+        // One approval per merchant and month: a second approval (or a racing one) is refused by the database.
+        b.HasIndex(x => new { x.MerchantId, x.Period }).IsUnique();
+        b.HasIndex(x => new { x.TownId, x.Period });
+        b.HasOne<Points.Domain.Regions.Town>().WithMany().HasForeignKey(x => x.TownId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Points.Domain.Identity.Merchant>().WithMany().HasForeignKey(x => x.MerchantId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Points.Domain.Identity.UserAccount>().WithMany().HasForeignKey(x => x.ApprovedBy).OnDelete(DeleteBehavior.Restrict);
+    }
+}

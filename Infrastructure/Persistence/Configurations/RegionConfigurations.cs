@@ -13,6 +13,8 @@ internal sealed class TownConfiguration : IEntityTypeConfiguration<Town>
         b.Property(x => x.Name).HasMaxLength(Town.NameMaxLength).IsRequired();
         b.Property(x => x.MarketDays).HasMaxLength(100).IsRequired();
         b.Ignore(x => x.MarketDayList);
+        b.Property(x => x.WeChatTemplates).HasMaxLength(Town.WeChatTemplatesMaxLength);
+        b.Ignore(x => x.WeChatTemplateMap);
     }
 }
 
@@ -23,6 +25,7 @@ internal sealed class CommunityConfiguration : IEntityTypeConfiguration<Communit
         b.ToTable("communities");
         b.HasKey(x => x.Id);
         b.Property(x => x.Name).HasMaxLength(Community.NameMaxLength).IsRequired();
+        b.Ignore(x => x.IsRetired);
         b.HasOne<Town>().WithMany().HasForeignKey(x => x.TownId).OnDelete(DeleteBehavior.Restrict);
     }
 }
@@ -34,6 +37,7 @@ internal sealed class GridConfiguration : IEntityTypeConfiguration<Grid>
         b.ToTable("grids");
         b.HasKey(x => x.Id);
         b.Property(x => x.Name).HasMaxLength(Grid.NameMaxLength).IsRequired();
+        b.Ignore(x => x.IsRetired);
         b.HasOne<Community>().WithMany().HasForeignKey(x => x.CommunityId).OnDelete(DeleteBehavior.Restrict);
     }
 }

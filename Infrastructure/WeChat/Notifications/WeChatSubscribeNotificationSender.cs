@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Points.Domain.Regions;
 using Points.Infrastructure.Persistence;
 
 namespace Points.Infrastructure.WeChat.Notifications;
@@ -36,13 +37,17 @@ public sealed partial class WeChatSubscribeNotificationSender(
     {
         ArgumentNullException.ThrowIfNull(notification);
         var o = options.Value;
-        if (!o.Templates.TryGetValue(notification.Kind, out var templateId) || string.IsNullOrWhiteSpace(templateId))
+        // The recipient's town may set its own template ids (town settings); the configured ones are the fallback.
+        var recipient = await db.Users.AsNoTracking().Where(u => u.Id == notification.RecipientId)
+            .Select(u => new { u.WeChatOpenId, Templates = db.Towns.Where(t => t.Id == u.TownId).Select(t => t.WeChatTemplates).FirstOrDefault() })
+            .FirstOrDefaultAsync(ct);
+        if (Town.TemplateFor(recipient?.Templates, notification.Kind, o.Templates) is not { } templateId)
         {
             LogUndeliverable(logger, notification.Id, notification.Kind, $"no template configured (WeChat:Templates:{notification.Kind})");
             return new DeliveryResult(NotificationDelivery.Undeliverable, $"no template for {notification.Kind}");
         }
 
-        var openId = await db.Users.AsNoTracking().Where(u => u.Id == notification.RecipientId).Select(u => u.WeChatOpenId).FirstOrDefaultAsync(ct);
+        var openId = recipient?.WeChatOpenId;
         if (string.IsNullOrEmpty(openId))
         {
             LogUndeliverable(logger, notification.Id, notification.Kind, "recipient has no WeChat openid");

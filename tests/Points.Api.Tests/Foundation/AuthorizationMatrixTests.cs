@@ -132,6 +132,76 @@ public sealed partial class AuthorizationMatrixTests(PointsApiFactory factory) :
         { Role.Admin, "GET", $"/api/staff/{Points.Infrastructure.Seeding.DemoSeeder.StableId("user:staff-dongshan")}/lock-events", 200 },
     };
 
+    /// <summary>
+    /// The administration routes by role: town staff and admins of the town (bank clients: admins only), merchants
+    /// their own redemptions; the status each allowed role gets for an empty or unknown-id request shows it got past
+    /// authorization into the handler (400 validation, 404 not found, 200).
+    /// </summary>
+    public static TheoryData<string, string, string, int[]> AdministrationMatrix()
+    {
+        var town = $"/api/towns/{PointsApiFactory.DemoTownId}";
+        var id = Guid.NewGuid();
+        var data = new TheoryData<string, string, string, int[]>();
+        void Add(string method, string path, params int[] byRole) => data.Add(method, path, string.Join(',', AllRoleNames), byRole);
+
+        // Resident, CommunityStaff, TownStaff, Admin, Merchant, Bank
+        Add("GET", "/api/staff", 403, 403, 200, 200, 403, 403);
+        Add("POST", "/api/staff", 403, 403, 400, 400, 403, 403);
+        Add("PATCH", $"/api/staff/{id}", 403, 403, 404, 404, 403, 403);
+        Add("POST", $"/api/staff/{id}/reset-password", 403, 403, 404, 404, 403, 403);
+        Add("POST", "/api/me/password", 400, 400, 400, 400, 400, 400);
+        Add("GET", "/api/merchants", 403, 403, 200, 200, 403, 403);
+        Add("POST", "/api/merchants", 403, 403, 400, 400, 403, 403);
+        Add("PATCH", $"/api/merchants/{id}", 403, 403, 404, 404, 403, 403);
+        Add("POST", $"/api/merchants/{id}/operators", 403, 403, 400, 400, 403, 403);
+        Add("GET", "/api/bank-clients", 403, 403, 403, 200, 403, 403);
+        Add("POST", "/api/bank-clients", 403, 403, 403, 400, 403, 403);
+        Add("POST", $"/api/bank-clients/{id}/rotate-secret", 403, 403, 403, 404, 403, 403);
+        Add("POST", $"{town}/communities", 403, 403, 400, 400, 403, 403);
+        Add("PATCH", $"/api/communities/{id}", 403, 403, 404, 404, 403, 403);
+        Add("POST", $"/api/communities/{id}/grids", 403, 403, 400, 400, 403, 403);
+        Add("PATCH", $"/api/grids/{id}", 403, 403, 404, 404, 403, 403);
+        Add("GET", $"{town}/settings", 403, 403, 200, 200, 403, 403);
+        Add("PATCH", $"{town}/settings", 403, 403, 200, 200, 403, 403);
+        Add("GET", $"{town}/settlements/2026-10", 403, 403, 200, 200, 403, 403);
+        Add("POST", $"{town}/settlements/2026-13/approve", 403, 403, 400, 400, 403, 403);
+        Add("GET", "/api/merchant/redemptions", 403, 403, 403, 403, 200, 403);
+        return data;
+    }
+
+    private static readonly string[] AllRoleNames = ["Resident", "CommunityStaff", "TownStaff", "Admin", "Merchant", "Bank"];
+
+    [Theory]
+    [MemberData(nameof(AdministrationMatrix))]
+    public async Task AdministrationRoutes_ByRole_ExpectedStatus(string method, string path, string roles, int[] expected)
+    {
+        var failures = new List<string>();
+        foreach (var (name, status) in roles.Split(',').Zip(expected))
+        {
+            var role = Enum.Parse<Role>(name);
+            var client = await factory.ClientAsAsync(role, $"am-{role}".ToLowerInvariant());
+            using var request = new HttpRequestMessage(new HttpMethod(method), path);
+            if (method is "POST" or "PATCH")
+            {
+                request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
+            }
+
+            var response = await client.SendAsync(request);
+            if ((int)response.StatusCode != status)
+            {
+                failures.Add($"{method} {path} as {role}: expected {status}, got {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            }
+        }
+
+        var anonymous = await factory.CreateClient().SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+        if (anonymous.StatusCode != HttpStatusCode.Unauthorized)
+        {
+            failures.Add($"{method} {path} anonymous: {(int)anonymous.StatusCode}");
+        }
+
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+    }
+
     [Theory]
     [MemberData(nameof(FoundationMatrix))]
     public async Task FoundationRoutes_ByRole_ExpectedStatus(Role? role, string method, string path, int expected)
