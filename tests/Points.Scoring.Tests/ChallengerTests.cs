@@ -13,7 +13,7 @@ public class ChallengerTests
         var test = TestData.Rising(2000, seed: 2, missingShare: 0.1, missingBadRate: 0.9);
 
         var tree = TreeChallenger.Fit(train);
-        var auc = Discrimination.Auc(tree.RiskScores(test), test.LabelArray);
+        var auc = Discrimination.Auc(tree.RiskScores(test), test.Labels!);
 
         Assert.InRange(auc, 0.7, 1);
     }
