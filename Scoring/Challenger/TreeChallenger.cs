@@ -71,8 +71,7 @@ public sealed class TreeChallenger
             throw new ScoringDataException("Fitting needs a label column (1 = bad, 0 = good).");
         }
 
-        var ignore = ignoreColumns ?? [];
-        ProhibitedFeatures.EnsureAllowed(table, ignore);
+        ProhibitedFeatures.EnsureAllowed(table.Columns.Select(c => c.Name));
         var y = table.LabelArray;
         var bads = y.Count(v => v == 1);
         if (bads == 0 || bads == y.Length)
@@ -80,6 +79,7 @@ public sealed class TreeChallenger
             throw new ScoringDataException($"Fitting needs both classes; the data has {bads} bads and {y.Length - bads} goods.");
         }
 
+        var ignore = ignoreColumns ?? [];
         var encoder = Encoder.Fit(table.Columns.Where(c => !ignore.Contains(c.Name)), options.MaxLevels);
         if (encoder.Width == 0)
         {
