@@ -34,6 +34,7 @@ public static class ParticipationSetup
         services.AddScoped<IResidentNotifier, OutboxResidentNotifier>();
         services.AddScoped<PendingPoints>();
         services.AddScoped<IDemoSeedContributor, ParticipationSeed>();
+        services.AddMemoryCache();
         return services;
     }
 }
