@@ -13,6 +13,7 @@ using Points.Api.Me;
 using Points.Api.Operations;
 using Points.Api.Participation;
 using Points.Api.Regions;
+using Points.Api.Residents;
 using Points.Api.WeChat;
 using Points.Infrastructure.Identity;
 using Points.Infrastructure;
@@ -206,6 +207,7 @@ public static class ApiSetup
         app.MapPhone();
         app.MapWeChatPush();
         app.MapParticipation();
+        app.MapResidents();
         return app;
     }
 }

@@ -88,10 +88,12 @@ public sealed record SignUpResponse(
     bool NoShow,
     DateTimeOffset? CheckedInAt,
     DateTimeOffset? CheckedOutAt,
-    int? AttendedMinutes)
+    int? AttendedMinutes,
+    string? ResidentName = null)
 {
-    public static SignUpResponse From(SignUp s) =>
-        new(s.Id, s.ActivityId, s.ResidentId, s.Status, s.SignedUpAt, s.FromWaitlist, s.CancelledAt, s.CancelledLate, s.NoShow, s.CheckedInAt, s.CheckedOutAt, s.AttendedMinutes);
+    /// <param name="residentName">the resident's masked name (张*), on the staff roster only</param>
+    public static SignUpResponse From(SignUp s, string? residentName = null) =>
+        new(s.Id, s.ActivityId, s.ResidentId, s.Status, s.SignedUpAt, s.FromWaitlist, s.CancelledAt, s.CancelledLate, s.NoShow, s.CheckedInAt, s.CheckedOutAt, s.AttendedMinutes, residentName);
 }
 
 public sealed record WaitlistResponse(Guid ActivityId, WaitlistStatus Status, DateTimeOffset JoinedAt, int? Position);

@@ -1,8 +1,11 @@
+using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Points.Api.Http;
+using Points.Api.Ledger;
 using Points.Api.WeChat;
 using Points.Domain.Activities;
 using Points.Domain.Common;
@@ -38,7 +41,7 @@ public static class ActivityEndpoints
         group.MapPost("/{id:guid}/checkouts", CheckOutAsync).WithName(nameof(CheckOutAsync)).WithSummary("扫码签退").RequireAuthorization(p => p.RequireRole(Roles.Resident));
         group.MapPost("/{id:guid}/signups/{residentId:guid}/checkin", StaffCheckInAsync).WithName(nameof(StaffCheckInAsync)).WithSummary("工作人员代签到（无手机的居民）").RequireAuthorization(p => p.RequireRole(staff));
         group.MapPost("/{id:guid}/signups/{residentId:guid}/checkout", StaffCheckOutAsync).WithName(nameof(StaffCheckOutAsync)).WithSummary("工作人员代签退").RequireAuthorization(p => p.RequireRole(staff));
-        group.MapGet("/{id:guid}/signups", ListSignUpsAsync).WithName(nameof(ListSignUpsAsync)).WithSummary("活动的报名名单").RequireAuthorization(p => p.RequireRole(staff));
+        group.MapGet("/{id:guid}/signups", ListSignUpsAsync).WithName(nameof(ListSignUpsAsync)).WithSummary("活动的报名名单（姓名脱敏）；?format=csv 或 xlsx（含合计行）").RequireAuthorization(p => p.RequireRole(staff));
         group.MapPost("/{id:guid}/attendance", AttendanceAsync).WithName(nameof(AttendanceAsync)).WithSummary("批量确认出勤或缺席；出勤获得活动积分（只发一次）").RequireAuthorization(p => p.RequireRole(staff));
 
         app.MapGroup("/api/me/signups").WithTags("Activities").RequireAuthorization(p => p.RequireRole(Roles.Resident))
@@ -395,17 +398,41 @@ public static class ActivityEndpoints
         return result.IsSuccess ? TypedResults.Ok(SignUpResponse.From(result.Value)) : Problems.From(result.Error!);
     }
 
-    public static async Task<Results<Ok<List<SignUpResponse>>, ProblemHttpResult>> ListSignUpsAsync(Guid id, ClaimsPrincipal principal, PointsDbContext db, CancellationToken ct)
+    public static async Task<Results<Ok<List<SignUpResponse>>, FileContentHttpResult, ProblemHttpResult>> ListSignUpsAsync(
+        Guid id, ClaimsPrincipal principal, PointsDbContext db, CancellationToken ct, [FromQuery] string? format = null)
     {
-        var (_, problem) = await LoadForStaffAsync(id, principal, db, ct);
+        var (activity, problem) = await LoadForStaffAsync(id, principal, db, ct);
         if (problem is not null)
         {
             return problem;
         }
 
-        var rows = await db.SignUps.AsNoTracking().Where(s => s.ActivityId == id).OrderBy(s => s.SignedUpAt).ToListAsync(ct);
-        return TypedResults.Ok(rows.Select(SignUpResponse.From).ToList());
+        var rows = await db.SignUps.AsNoTracking().Where(s => s.ActivityId == id).OrderBy(s => s.SignedUpAt)
+            .GroupJoin(db.Users.AsNoTracking(), s => s.ResidentId, u => u.Id, (s, u) => new { s, u })
+            .SelectMany(x => x.u.DefaultIfEmpty(), (x, u) => new { x.s, Name = u == null ? null : u.DisplayName })
+            .ToListAsync(ct);
+        var roster = rows.Select(x => SignUpResponse.From(x.s, SummaryEndpoints.Mask(x.Name ?? string.Empty))).ToList();
+        if (ExportFile.Format(format) is not { } file)
+        {
+            return TypedResults.Ok(roster);
+        }
+
+        var lines = roster.Select((r, i) => (IReadOnlyList<object>)[i + 1, r.ResidentName!, SignUpStatusText(r.Status), Shanghai(r.SignedUpAt), Shanghai(r.CheckedInAt), Shanghai(r.CheckedOutAt), (object?)r.AttendedMinutes ?? string.Empty]).ToList();
+        lines.Add(["合计", $"{roster.Count} 人", $"出勤 {roster.Count(r => r.Status == SignUpStatus.Attended)} 人", string.Empty, $"签到 {roster.Count(r => r.CheckedInAt is not null)} 人", string.Empty, roster.Sum(r => r.AttendedMinutes ?? 0)]);
+        var table = new ExportTable("报名名单", ["序号", "姓名", "状态", "报名时间", "签到时间", "签退时间", "在场分钟"], lines);
+        return ExportFile.From(table, file, $"roster-{ShanghaiTime.ToShanghai(activity!.StartsAt):yyyy-MM-dd}-{activity.Id.ToString("N")[..8]}");
     }
+
+    private static string Shanghai(DateTimeOffset? at) => at is { } t ? ShanghaiTime.ToShanghai(t).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : string.Empty;
+
+    private static string SignUpStatusText(SignUpStatus status) => status switch
+    {
+        SignUpStatus.Active => "已报名",
+        SignUpStatus.Cancelled => "已取消",
+        SignUpStatus.Attended => "已出勤",
+        SignUpStatus.NoShow => "缺席",
+        _ => status.ToString(),
+    };
 
     public static async Task<Results<Ok<AttendanceResponse>, ProblemHttpResult>> AttendanceAsync(
         Guid id, AttendanceRequest request, ClaimsPrincipal principal, PointsDbContext db, ActivityService service, CancellationToken ct)

@@ -32,9 +32,9 @@ public static class StaffEndpoints
         ClaimsPrincipal principal, StaffAdministration staff, CancellationToken ct,
         Role? role = null, Guid? community = null, string? q = null, int page = 1, int pageSize = 20)
     {
-        if (Paging.Check(page, pageSize) is { } invalid)
+        if (!Paging.TryCreate(page, pageSize, out _, out var invalid))
         {
-            return invalid;
+            return invalid!;
         }
 
         if (Actor(principal) is not { } actor)
@@ -118,14 +118,4 @@ public static class StaffEndpoints
         var me = principal.Me();
         return me.TownId is { } town && me.Role is Role.TownStaff or Role.Admin ? new Administrator(me.Id, me.Role, town) : null;
     }
-}
-
-public static class Paging
-{
-    public const int MaxPageSize = 100;
-
-    public static ValidationProblem? Check(int page, int pageSize) =>
-        page < 1 ? Problems.Validation("page", "页码须从 1 开始")
-        : pageSize is < 1 or > MaxPageSize ? Problems.Validation("pageSize", "每页条数须在 1 到 100 之间")
-        : null;
 }

@@ -22,7 +22,7 @@ public static class TownAdministrationEndpoints
         towns.MapPatch("/settings", UpdateTownSettingsAsync).WithName(nameof(UpdateTownSettingsAsync))
             .WithSummary("修改镇街设置（只改提交的字段；expiry: {months: null} 为永不过期；模板 ID 为空则恢复使用配置中的模板）");
         towns.MapGet("/settlements/{month}", GetSettlementAsync).WithName(nameof(GetSettlementAsync))
-            .WithSummary("镇街月度结算：每个商户的兑换、退款、净积分与应付金额（分）；审批后为审批时的数字；?format=csv");
+            .WithSummary("镇街月度结算：每个商户的兑换、退款、净积分与应付金额（分）；审批后为审批时的数字；?format=csv 或 xlsx（含合计行）");
         towns.MapPost("/settlements/{month}/approve", ApproveSettlementAsync).WithName(nameof(ApproveSettlementAsync))
             .WithSummary("审批月度结算以便付款（该月结束后；记录审批人与时间，审批后不可再改）");
     }
@@ -64,7 +64,7 @@ public static class TownAdministrationEndpoints
     public static async Task<Results<Ok<TownSettlementResponse>, FileContentHttpResult, ProblemHttpResult, ValidationProblem>> GetSettlementAsync(
         Guid townId, string month, ClaimsPrincipal principal, SettlementService settlements, CancellationToken ct, [FromQuery] string? format = null)
     {
-        if (!CsvFile.TryParseMonth(month, out var year, out var m))
+        if (!ExportFile.TryParseMonth(month, out var year, out var m))
         {
             return Problems.Validation("month", "月份格式应为 yyyy-MM");
         }
@@ -81,16 +81,15 @@ public static class TownAdministrationEndpoints
         }
 
         var s = settlement.Value;
-        if (CsvFile.Wanted(format))
+        if (ExportFile.Format(format) is { } file)
         {
-            var inv = CultureInfo.InvariantCulture;
-            var rows = new List<IReadOnlyList<string>> { new[] { "商户", "兑换比例（积分/元）", "兑换笔数", "兑换积分", "退款积分", "净积分", "应付金额（元）", "审批状态" } };
-            var state = s.Approved ? $"已审批 {s.ApprovedAt!.Value.ToOffset(ShanghaiTime.Offset).ToString("yyyy-MM-dd HH:mm", inv)} {s.ApprovedByName}" : "未审批";
-            rows.AddRange(s.Lines.Select(l => (IReadOnlyList<string>)[l.MerchantName, l.PointsPerYuan.ToString(inv), l.Redemptions.ToString(inv), l.RedeemedPoints.ToString(inv),
-                l.RefundedPoints.ToString(inv), l.NetPoints.ToString(inv), MerchantEndpoints.Yuan(l.NetFen), state]));
-            rows.Add(["合计", "", s.Lines.Sum(l => l.Redemptions).ToString(inv), s.Lines.Sum(l => l.RedeemedPoints).ToString(inv), s.Lines.Sum(l => l.RefundedPoints).ToString(inv),
-                s.NetPoints.ToString(inv), MerchantEndpoints.Yuan(s.NetFen), state]);
-            return CsvFile.From(rows, $"settlement-{month}.csv");
+            var state = s.Approved ? $"已审批 {ShanghaiTime.ToShanghai(s.ApprovedAt!.Value).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} {s.ApprovedByName}" : "未审批";
+            var rows = s.Lines.Select(l => (IReadOnlyList<object>)[l.MerchantName, l.PointsPerYuan, l.Redemptions, l.RedeemedPoints,
+                l.RefundedPoints, l.NetPoints, MerchantEndpoints.YuanAmount(l.NetFen), state]).ToList();
+            rows.Add(["合计", string.Empty, s.Lines.Sum(l => l.Redemptions), s.Lines.Sum(l => l.RedeemedPoints), s.Lines.Sum(l => l.RefundedPoints),
+                s.NetPoints, MerchantEndpoints.YuanAmount(s.NetFen), state]);
+            var table = new ExportTable("结算汇总", ["商户", "兑换比例（积分/元）", "兑换笔数", "兑换积分", "退款积分", "净积分", "应付金额（元）", "审批状态"], rows);
+            return ExportFile.From(table, file, $"settlement-{month}");
         }
 
         return TypedResults.Ok(ToResponse(s));
@@ -99,7 +98,7 @@ public static class TownAdministrationEndpoints
     public static async Task<Results<Ok<TownSettlementResponse>, ProblemHttpResult, ValidationProblem>> ApproveSettlementAsync(
         Guid townId, string month, ClaimsPrincipal principal, SettlementService settlements, CancellationToken ct)
     {
-        if (!CsvFile.TryParseMonth(month, out var year, out var m))
+        if (!ExportFile.TryParseMonth(month, out var year, out var m))
         {
             return Problems.Validation("month", "月份格式应为 yyyy-MM");
         }
@@ -139,9 +138,9 @@ public static class MerchantHistoryEndpoints
         ClaimsPrincipal principal, Infrastructure.Ledger.MerchantRedemptionHistory history, CancellationToken ct,
         string? from = null, string? to = null, string? q = null, int page = 1, int pageSize = 20)
     {
-        if (Paging.Check(page, pageSize) is { } invalid)
+        if (!Paging.TryCreate(page, pageSize, out _, out var invalid))
         {
-            return invalid;
+            return invalid!;
         }
 
         if (!TryDay(from, out var fromDay))

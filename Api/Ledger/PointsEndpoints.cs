@@ -193,7 +193,7 @@ public static class MerchantEndpoints
         var group = app.MapGroup("/api/merchant").WithTags("Merchant").RequireAuthorization(p => p.RequireRole(Roles.Merchant));
         group.MapPost("/redemptions", RedeemAsync).WithName(nameof(RedeemAsync)).WithSummary("扫码兑换积分（Idempotency-Key 请求头或 idempotencyKey 字段）");
         group.MapPost("/redemptions/{id:guid}/refund", RefundAsync).WithName(nameof(RefundAsync)).WithSummary("退款期限内全额退款");
-        group.MapGet("/statements/{month}", StatementAsync).WithName(nameof(StatementAsync)).WithSummary("月度结算单（积分与按镇街比例折算的金额，单位分）；?format=csv");
+        group.MapGet("/statements/{month}", StatementAsync).WithName(nameof(StatementAsync)).WithSummary("月度结算单（积分与按镇街比例折算的金额，单位分）；?format=csv 或 xlsx（含合计行）");
     }
 
     public static async Task<Results<Created<RedemptionReceipt>, ProblemHttpResult, ValidationProblem>> RedeemAsync(
@@ -237,7 +237,7 @@ public static class MerchantEndpoints
     public static async Task<Results<Ok<StatementResponse>, FileContentHttpResult, ProblemHttpResult, ValidationProblem>> StatementAsync(
         string month, ClaimsPrincipal principal, LedgerReports reports, TimeProvider clock, CancellationToken ct, [FromQuery] string? format = null)
     {
-        if (!CsvFile.TryParseMonth(month, out var year, out var m))
+        if (!ExportFile.TryParseMonth(month, out var year, out var m))
         {
             return Problems.Validation("month", "月份格式应为 yyyy-MM");
         }
@@ -258,13 +258,13 @@ public static class MerchantEndpoints
             return Problems.NotFound("merchant.not_found", "商户不存在");
         }
 
-        if (CsvFile.Wanted(format))
+        if (ExportFile.Format(format) is { } file)
         {
-            var inv = System.Globalization.CultureInfo.InvariantCulture;
-            var rows = new List<IReadOnlyList<string>> { new[] { "日期", "兑换笔数", "兑换积分", "退款积分", "净积分", "金额（元）" } };
-            rows.AddRange(statement.Days.Select(d => (IReadOnlyList<string>)[d.Day.ToString("yyyy-MM-dd", inv), d.Redemptions.ToString(inv), d.RedeemedPoints.ToString(inv), d.RefundedPoints.ToString(inv), d.NetPoints.ToString(inv), Yuan(d.NetFen)]));
-            rows.Add(["合计", statement.Days.Sum(d => d.Redemptions).ToString(inv), statement.RedeemedPoints.ToString(inv), statement.RefundedPoints.ToString(inv), statement.NetPoints.ToString(inv), Yuan(statement.NetFen)]);
-            return CsvFile.From(rows, $"statement-{month}.csv");
+            var rows = new List<IReadOnlyList<object>>();
+            rows.AddRange(statement.Days.Select(d => (IReadOnlyList<object>)[d.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), d.Redemptions, d.RedeemedPoints, d.RefundedPoints, d.NetPoints, YuanAmount(d.NetFen)]));
+            rows.Add(["合计", statement.Days.Sum(d => d.Redemptions), statement.RedeemedPoints, statement.RefundedPoints, statement.NetPoints, YuanAmount(statement.NetFen)]);
+            var table = new ExportTable("结算单", ["日期", "兑换笔数", "兑换积分", "退款积分", "净积分", "金额（元）"], rows);
+            return ExportFile.From(table, file, $"statement-{month}");
         }
 
         return TypedResults.Ok(new StatementResponse(statement.MerchantId, statement.MerchantName, month, statement.PointsPerYuan, statement.RedeemedPoints,
@@ -272,5 +272,9 @@ public static class MerchantEndpoints
             statement.Days.Select(d => new StatementDayResponse(d.Day, d.Redemptions, d.RedeemedPoints, d.RefundedPoints, d.NetPoints, d.NetFen)).ToList()));
     }
 
-    public static string Yuan(long fen) => $"{fen / 100}.{Math.Abs(fen % 100):D2}";
+    /// <summary>Fen as yuan text with two decimals: −20 fen is "-0.20" (the sign is kept even when the yuan part is 0).</summary>
+    public static string Yuan(long fen) => YuanAmount(fen).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Fen as a yuan number (exact: decimal), so a spreadsheet can add it up.</summary>
+    public static decimal YuanAmount(long fen) => fen / 100m;
 }

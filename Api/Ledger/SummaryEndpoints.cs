@@ -26,16 +26,16 @@ public static class SummaryEndpoints
     {
         app.MapGroup("/api/communities").WithTags("Summaries").RequireAuthorization(p => p.RequireRole(Roles.Staff))
             .MapGet("/{id:guid}/summaries/{month}", StaffSummaryAsync).WithName(nameof(StaffSummaryAsync))
-            .WithSummary("村社月度积分汇总表（期初、各来源获得、消费、过期、调整、期末）；?format=csv");
+            .WithSummary("村社月度积分汇总表（期初、各来源获得、消费、过期、调整、期末）；?format=csv 或 xlsx（含合计行）");
         app.MapGroup("/api/public/communities").WithTags("Summaries").AllowAnonymous()
             .MapGet("/{id:guid}/summaries/{month}", PublicSummaryAsync).WithName(nameof(PublicSummaryAsync))
-            .WithSummary("公示版月度积分汇总表：姓名脱敏，不含选择不公示的居民；?format=csv");
+            .WithSummary("公示版月度积分汇总表：姓名脱敏，不含选择不公示的居民；?format=csv 或 xlsx（含合计行）");
     }
 
     public static async Task<Results<Ok<SummaryResponse>, FileContentHttpResult, ProblemHttpResult, ValidationProblem>> StaffSummaryAsync(
         Guid id, string month, ClaimsPrincipal principal, PointsDbContext db, LedgerReports reports, TimeProvider clock, CancellationToken ct, [FromQuery] string? format = null)
     {
-        if (!CsvFile.TryParseMonth(month, out var year, out var m))
+        if (!ExportFile.TryParseMonth(month, out var year, out var m))
         {
             return Problems.Validation("month", "月份格式应为 yyyy-MM");
         }
@@ -64,7 +64,7 @@ public static class SummaryEndpoints
     public static async Task<Results<Ok<SummaryResponse>, FileContentHttpResult, ProblemHttpResult, ValidationProblem>> PublicSummaryAsync(
         Guid id, string month, PointsDbContext db, LedgerReports reports, TimeProvider clock, CancellationToken ct, [FromQuery] string? format = null)
     {
-        if (!CsvFile.TryParseMonth(month, out var year, out var m))
+        if (!ExportFile.TryParseMonth(month, out var year, out var m))
         {
             return Problems.Validation("month", "月份格式应为 yyyy-MM");
         }
@@ -97,24 +97,27 @@ public static class SummaryEndpoints
             r.Opening,
             Sources.ToDictionary(s => s.Source.ToString(), s => r.EarnedBySource.GetValueOrDefault(s.Source)),
             r.Earned, r.Spent, r.Expired, r.Adjusted, r.Elsewhere, r.Closing)).ToList();
-        if (!CsvFile.Wanted(format))
+        if (ExportFile.Format(format) is not { } file)
         {
             return TypedResults.Ok(new SummaryResponse(communityId, communityName, month, closed, responseRows));
         }
 
-        var inv = CultureInfo.InvariantCulture;
         var header = new List<string> { "姓名", "期初余额" };
         header.AddRange(Sources.Select(s => s.Column));
         header.AddRange(["获得合计", "消费", "过期", "调整", "在其他村社的变动", "期末余额"]);
-        var lines = new List<IReadOnlyList<string>> { header };
+        var lines = new List<IReadOnlyList<object>>();
         foreach (var r in responseRows)
         {
-            var line = new List<string> { r.Name, r.Opening.ToString(inv) };
-            line.AddRange(Sources.Select(s => r.EarnedBySource[s.Source.ToString()].ToString(inv)));
-            line.AddRange([r.Earned.ToString(inv), r.Spent.ToString(inv), r.Expired.ToString(inv), r.Adjusted.ToString(inv), r.Elsewhere.ToString(inv), r.Closing.ToString(inv)]);
+            var line = new List<object> { r.Name, r.Opening };
+            line.AddRange(Sources.Select(s => (object)r.EarnedBySource[s.Source.ToString()]));
+            line.AddRange([r.Earned, r.Spent, r.Expired, r.Adjusted, r.Elsewhere, r.Closing]);
             lines.Add(line);
         }
 
-        return CsvFile.From(lines, $"summary-{month}.csv");
+        var total = new List<object> { "合计", responseRows.Sum(r => r.Opening) };
+        total.AddRange(Sources.Select(s => (object)responseRows.Sum(r => r.EarnedBySource[s.Source.ToString()])));
+        total.AddRange([responseRows.Sum(r => r.Earned), responseRows.Sum(r => r.Spent), responseRows.Sum(r => r.Expired), responseRows.Sum(r => r.Adjusted), responseRows.Sum(r => r.Elsewhere), responseRows.Sum(r => r.Closing)]);
+        lines.Add(total);
+        return ExportFile.From(new ExportTable("积分汇总表", header, lines), file, $"summary-{month}");
     }
 }

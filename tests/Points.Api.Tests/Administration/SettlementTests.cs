@@ -61,6 +61,11 @@ public sealed class SettlementTests(PointsApiFactory factory) : IClassFixture<Po
         var text = Encoding.UTF8.GetString(bytes);
         Assert.Contains("应付金额（元）", text);
         Assert.Contains(",100,2.00,已审批", text);
+        var xlsx = await admin.GetAsync($"{url}?format=xlsx");
+        Assert.Equal($"settlement-{period}.xlsx", xlsx.Content.Headers.ContentDisposition?.FileNameStar ?? xlsx.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
+        var sheet = Points.Api.Tests.Ledger.ExportTests.ReadXlsx(await xlsx.Content.ReadAsByteArrayAsync());
+        Assert.Equal("合计", sheet[^1]["商户"]);
+        Assert.Equal(2.00m, Convert.ToDecimal(sheet.Single(r => Equals(r["商户"], frozen.GetProperty("merchantName").GetString()))["应付金额（元）"], System.Globalization.CultureInfo.InvariantCulture));
         await admin.PatchAsJsonAsync($"/api/towns/{PointsApiFactory.DemoTownId}/settings", new { pointsPerYuan = 50 });
         factory.Clock.Set(start);
     }

@@ -130,6 +130,15 @@ public sealed partial class AuthorizationMatrixTests(PointsApiFactory factory) :
         { Role.Resident, "GET", $"/api/staff/{Points.Infrastructure.Seeding.DemoSeeder.StableId("user:staff-dongshan")}/lock-events", 403 },
         { Role.CommunityStaff, "GET", $"/api/staff/{Points.Infrastructure.Seeding.DemoSeeder.StableId("user:staff-dongshan")}/lock-events", 403 },
         { Role.Admin, "GET", $"/api/staff/{Points.Infrastructure.Seeding.DemoSeeder.StableId("user:staff-dongshan")}/lock-events", 200 },
+        { null, "GET", "/api/residents", 401 },
+        { Role.Resident, "GET", "/api/residents", 403 },
+        { Role.Merchant, "GET", "/api/residents", 403 },
+        { Role.Bank, "GET", "/api/residents", 403 },
+        { Role.CommunityStaff, "GET", "/api/residents", 200 },
+        { Role.TownStaff, "GET", "/api/residents", 200 },
+        { Role.Admin, "GET", "/api/residents", 200 },
+        { Role.Resident, "GET", $"/api/residents/{PointsApiFactory.DemoResidentId(1)}", 403 },
+        { Role.TownStaff, "GET", $"/api/residents/{PointsApiFactory.DemoResidentId(1)}", 200 },
     };
 
     /// <summary>
