@@ -194,6 +194,7 @@ public static class ApiSetup
         app.MapMe();
         app.MapRegions();
         app.MapRegionAdministration();
+        app.MapPlatform();
         app.MapStaff();
         app.MapPartners();
         app.MapTownAdministration();

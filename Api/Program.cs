@@ -10,7 +10,8 @@ if (args.Length > 0 && args[0] == "scoring")
 }
 
 var verb = args.Length > 0 && args[0] is "migrate" or "seed" ? args[0]
-    : args.Length > 1 && args[0] == "ledger" && args[1] == "check" ? "ledger check" : null;
+    : args.Length > 1 && args[0] == "ledger" && args[1] == "check" ? "ledger check"
+    : args.Length > 1 && Points.Api.Operations.ProvisioningVerbs.Verbs.Contains($"{args[0]} {args[1]}") ? $"{args[0]} {args[1]}" : null;
 var builder = WebApplication.CreateBuilder(verb is null ? args : args[(verb.Split(' ').Length)..]);
 
 builder.Logging.ClearProviders();
@@ -42,6 +43,12 @@ if (verb == "seed")
     await DependencyInjection.MigrateAsync(app.Services, CancellationToken.None);
     Console.WriteLine(await DemoSeeder.SeedIfEmptyAsync(app.Services, CancellationToken.None) ? "demo town seeded" : "database not empty: nothing seeded");
     return 0;
+}
+
+if (verb is not null && Points.Api.Operations.ProvisioningVerbs.Verbs.Contains(verb))
+{
+    await DependencyInjection.MigrateAsync(app.Services, CancellationToken.None);
+    return await Points.Api.Operations.ProvisioningVerbs.RunAsync(verb, app.Services, app.Configuration, Console.Out, Console.Error);
 }
 
 if (verb == "ledger check")

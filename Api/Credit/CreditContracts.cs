@@ -53,7 +53,11 @@ public sealed record ConsentResponse(Guid Id, Guid BankId, string BankName, stri
 public sealed record CreditQueryResponse(Guid Id, Guid BankId, string BankName, DateTimeOffset At, CreditQueryOutcome Outcome, string? ModelVersion);
 
 /// <summary>Exactly what a bank sees: no exact score, no factors, no name, no id.</summary>
-public sealed record BankCreditResponse(string Tier, string TierName, string Band, DateTimeOffset AsOf, string ModelVersion);
+/// <param name="ModelScope">which model scored the resident: <c>platform</c>, the one model of every town, managed by the platform role</param>
+public sealed record BankCreditResponse(string Tier, string TierName, string Band, DateTimeOffset AsOf, string ModelVersion, string ModelScope)
+{
+    public const string PlatformScope = "platform";
+}
 
 public sealed record LoanOutcomeRequest(
     string? ConsentToken,

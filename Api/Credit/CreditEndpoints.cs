@@ -36,10 +36,14 @@ public static class CreditEndpoints
         staff.MapGet("/", ListAppealsAsync).WithName(nameof(ListAppealsAsync)).WithSummary("本村社（镇街）的信用申诉，含到期日与超期标记");
         staff.MapPost("/{id:guid}/answer", AnswerAppealAsync).WithName(nameof(AnswerAppealAsync)).WithSummary("答复信用申诉");
 
-        var admin = app.MapGroup("/api/admin/credit/models").WithTags("Credit").RequireAuthorization(p => p.RequireRole(Roles.Admin));
-        admin.MapGet("/", ListModelsAsync).WithName(nameof(ListModelsAsync)).WithSummary("评分模型版本、指标与模型卡");
-        admin.MapPost("/train", TrainModelAsync).WithName(nameof(TrainModelAsync)).WithSummary("用银行回传的贷款结果训练新版本（不自动启用）");
-        admin.MapPost("/{version}/activate", ActivateModelAsync).WithName(nameof(ActivateModelAsync)).WithSummary("启用某个模型版本，并立即用它为全部居民重新评分（返回重新评分人数）");
+        // One credit model scores every town's residents (scope "platform"): town admins may read its versions and model
+        // cards; only the platform role trains and activates, so no single town can change how other towns are scored.
+        var admin = app.MapGroup("/api/admin/credit/models").WithTags("Credit").RequireAuthorization(p => p.RequireRole(Roles.Admin, Roles.Platform));
+        admin.MapGet("/", ListModelsAsync).WithName(nameof(ListModelsAsync)).WithSummary("评分模型版本、指标与模型卡（全平台一个模型）");
+        admin.MapPost("/train", TrainModelAsync).WithName(nameof(TrainModelAsync)).WithSummary("平台管理员：用银行回传的贷款结果训练新版本（不自动启用）")
+            .RequireAuthorization(p => p.RequireRole(Roles.Platform));
+        admin.MapPost("/{version}/activate", ActivateModelAsync).WithName(nameof(ActivateModelAsync)).WithSummary("平台管理员：启用某个模型版本，并立即用它为所有镇街的居民重新评分（返回重新评分人数）")
+            .RequireAuthorization(p => p.RequireRole(Roles.Platform));
     }
 
     public static async Task<Results<Ok<MyCreditResponse>, ProblemHttpResult>> GetMyCreditAsync(
@@ -141,7 +145,7 @@ public static class CreditEndpoints
 
         var view = await consents.QueryAsync(bankId.Value, consentToken, ct);
         return view.IsSuccess
-            ? TypedResults.Ok(new BankCreditResponse(view.Value.Tier, view.Value.TierName, view.Value.Band, view.Value.AsOf, view.Value.ModelVersion))
+            ? TypedResults.Ok(new BankCreditResponse(view.Value.Tier, view.Value.TierName, view.Value.Band, view.Value.AsOf, view.Value.ModelVersion, BankCreditResponse.PlatformScope))
             : ConsentRequired();
     }
 

@@ -8,6 +8,9 @@ public enum Role
     Admin,
     Merchant,
     Bank,
+
+    /// <summary>Runs the platform across towns: creates towns and manages the credit model; administers no town's data.</summary>
+    Platform,
 }
 
 public static class Roles
@@ -18,6 +21,7 @@ public static class Roles
     public const string Admin = nameof(Role.Admin);
     public const string Merchant = nameof(Role.Merchant);
     public const string Bank = nameof(Role.Bank);
+    public const string Platform = nameof(Role.Platform);
 
     /// <summary>Anyone who administers activities and reviews: community staff, town staff, admins.</summary>
     public static readonly string[] Staff = [CommunityStaff, TownStaff, Admin];

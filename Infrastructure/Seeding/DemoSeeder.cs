@@ -86,6 +86,7 @@ public static class DemoSeeder
         var staff = new List<UserAccount>
         {
             UserAccount.NewStaff(StableId("user:admin"), Role.Admin, "admin", passwordHash, "系统管理员", town.Id, null, null, now),
+            UserAccount.NewStaff(StableId("user:platform"), Role.Platform, "platform", passwordHash, "平台管理员", town.Id, null, null, now),
             UserAccount.NewStaff(StableId("user:town-staff"), Role.TownStaff, "town-staff", passwordHash, "镇街工作人员", town.Id, null, null, now),
             UserAccount.NewStaff(StableId("user:staff-dongshan"), Role.CommunityStaff, "staff-dongshan", passwordHash, "东山村网格员", town.Id, communities[0].Id, null, now),
             UserAccount.NewStaff(StableId("user:staff-xihu"), Role.CommunityStaff, "staff-xihu", passwordHash, "西湖社区工作人员", town.Id, communities[1].Id, null, now),

@@ -29,9 +29,9 @@ public sealed class CreditActivationTests(PointsApiFactory factory) : IClassFixt
             await db.SaveChangesAsync();
         });
         factory.Clock.Advance(TimeSpan.FromMinutes(1));
-        var admin = await factory.StaffAsync("admin");
+        var platform = await factory.StaffAsync("platform");
 
-        var response = await admin.PostAsync($"/api/admin/credit/models/{version}/activate", null);
+        var response = await platform.PostAsync($"/api/admin/credit/models/{version}/activate", null);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();

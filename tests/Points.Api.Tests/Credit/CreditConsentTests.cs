@@ -85,9 +85,10 @@ public sealed class CreditConsentTests(PointsApiFactory factory) : IClassFixture
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         var names = body.EnumerateObject().Select(p => p.Name).Order().ToArray();
-        Assert.Equal(["asOf", "band", "modelVersion", "tier", "tierName"], names);
+        Assert.Equal(["asOf", "band", "modelScope", "modelVersion", "tier", "tierName"], names);
         Assert.Equal("expert-1", body.GetProperty("modelVersion").GetString());
         Assert.Matches(@"^\d{3}-\d{3}$", body.GetProperty("band").GetString());
+        Assert.Equal("platform", body.GetProperty("modelScope").GetString());
         var text = body.GetRawText();
         Assert.DoesNotContain(PointsApiFactory.DemoResidentId(5).ToString(), text, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("score", text, StringComparison.OrdinalIgnoreCase);

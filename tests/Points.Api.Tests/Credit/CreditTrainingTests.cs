@@ -16,11 +16,11 @@ public sealed class CreditTrainingTests(PointsApiFactory factory) : IClassFixtur
     [Fact]
     public async Task Train_FromBankOutcomes_StoresInactiveVersionWithMetrics_ActivationSwapsLiveModel()
     {
-        var admin = await factory.StaffAsync("admin");
+        var platform = await factory.StaffAsync("platform");
         var bank = await factory.ClientAsAsync(Role.Bank, DemoSeeder.DemoBankClientId);
         var now = factory.Clock.GetUtcNow();
 
-        var tooFew = await admin.PostAsync("/api/admin/credit/models/train", null);
+        var tooFew = await platform.PostAsync("/api/admin/credit/models/train", null);
         var problem = await ProblemAssert.IsProblemAsync(tooFew, HttpStatusCode.UnprocessableEntity, "credit.training_too_few_labels");
         Assert.Equal(200, problem.GetProperty("minLabels").GetInt32());
 
@@ -63,7 +63,7 @@ public sealed class CreditTrainingTests(PointsApiFactory factory) : IClassFixtur
         Assert.Equal(3, replay.GetProperty("replayed").GetInt32());
         Assert.Equal(n, await factory.WithDbAsync(db => db.LoanOutcomes.CountAsync()));
 
-        var trained = await admin.PostAsync("/api/admin/credit/models/train", null);
+        var trained = await platform.PostAsync("/api/admin/credit/models/train", null);
 
         Assert.Equal(HttpStatusCode.Created, trained.StatusCode);
         var summary = await trained.Content.ReadFromJsonAsync<JsonElement>();
@@ -84,13 +84,13 @@ public sealed class CreditTrainingTests(PointsApiFactory factory) : IClassFixtur
         Assert.True(card.TryGetProperty("impactAssessment", out _));
         Assert.Equal("2026-10-01", card.GetProperty("dataWindow").GetProperty("to").GetString());
 
-        var models = await admin.GetFromJsonAsync<JsonElement>("/api/admin/credit/models");
+        var models = await platform.GetFromJsonAsync<JsonElement>("/api/admin/credit/models");
         Assert.Contains(models.EnumerateArray(), m => m.GetProperty("version").GetString() == "expert-1" && m.GetProperty("isActive").GetBoolean());
 
         var residentCount = await factory.WithDbAsync(db => db.Users.CountAsync(u => u.Role == Role.Resident));
         // This synthetic population is not what the activation guard is about (CreditActivationGuardTests is): a
         // written reason lets it through whatever the guard says of it.
-        var activated = await admin.PostAsJsonAsync($"/api/admin/credit/models/{version}/activate", new { overrideReason = "训练流程测试：合成数据，按书面理由启用" });
+        var activated = await platform.PostAsJsonAsync($"/api/admin/credit/models/{version}/activate", new { overrideReason = "训练流程测试：合成数据，按书面理由启用" });
         Assert.Equal(HttpStatusCode.OK, activated.StatusCode);
         Assert.Equal(residentCount, (await activated.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("rescored").GetInt32());
         Assert.Equal(version, factory.Services.GetRequiredService<CreditModelHolder>().Current!.Version);
@@ -105,7 +105,7 @@ public sealed class CreditTrainingTests(PointsApiFactory factory) : IClassFixtur
         Assert.Equal(version, mine.GetProperty("modelVersion").GetString());
         Assert.Equal(2 * residentCount, await factory.WithDbAsync(db => db.CreditProfiles.CountAsync(p => p.ModelVersion == version)));
 
-        await ProblemAssert.IsProblemAsync(await admin.PostAsync("/api/admin/credit/models/nope-9/activate", null), HttpStatusCode.NotFound, "credit.model_not_found");
+        await ProblemAssert.IsProblemAsync(await platform.PostAsync("/api/admin/credit/models/nope-9/activate", null), HttpStatusCode.NotFound, "credit.model_not_found");
     }
 
     [Fact]

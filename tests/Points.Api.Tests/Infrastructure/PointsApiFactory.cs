@@ -107,6 +107,7 @@ public class PointsApiFactory : WebApplicationFactory<Program>
     public Task<HttpClient> StaffAsync(string username = "staff-dongshan") => ClientAsAsync(username switch
     {
         "admin" => Role.Admin,
+        "platform" => Role.Platform,
         "town-staff" => Role.TownStaff,
         var s when s.StartsWith("merchant-", StringComparison.Ordinal) => Role.Merchant,
         _ => Role.CommunityStaff,
