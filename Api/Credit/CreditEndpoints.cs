@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Points.Api.Http;
 using Points.Domain.Credit;
 using Points.Domain.Identity;
+using Points.Infrastructure.Participation;
 using Points.Infrastructure.Credit;
 using Points.Infrastructure.Persistence;
 using Points.Scoring;
@@ -72,9 +73,14 @@ public static class CreditEndpoints
     }
 
     public static async Task<Results<Created<CreditAppealResponse>, ProblemHttpResult>> FileAppealAsync(
-        FileAppealRequest request, ClaimsPrincipal principal, PointsDbContext db, TimeProvider clock, CancellationToken ct)
+        FileAppealRequest request, ClaimsPrincipal principal, PointsDbContext db, IContentChecker checker, TimeProvider clock, CancellationToken ct)
     {
         var me = principal.Me();
+        if (await checker.RefuseRiskyAsync(me.Id, ContentScene.SocialLog, ct, request.Text) is { } risky)
+        {
+            return Problems.From(risky);
+        }
+
         var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == me.Id, ct);
         if (user is null)
         {

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Points.Api.Auth;
 using Points.Api.Http;
 using Points.Domain.Identity;
+using Points.Infrastructure.Participation;
 using Points.Infrastructure.Persistence;
 
 namespace Points.Api.Me;
@@ -39,13 +40,18 @@ public static class MeEndpoints
     }
 
     public static async Task<Results<Ok<MeResponse>, ProblemHttpResult, ValidationProblem>> UpdateMeAsync(
-        UpdateMeRequest request, ClaimsPrincipal principal, PointsDbContext db, CancellationToken ct)
+        UpdateMeRequest request, ClaimsPrincipal principal, PointsDbContext db, IContentChecker checker, CancellationToken ct)
     {
         var me = principal.Me();
         var user = await db.Users.FirstOrDefaultAsync(u => u.Id == me.Id, ct);
         if (user is null)
         {
             return Problems.NotFound("account.not_found", "账户不存在");
+        }
+
+        if (await checker.RefuseRiskyAsync(me.Id, ContentScene.Profile, ct, request.DisplayName) is { } risky)
+        {
+            return Problems.From(risky);
         }
 
         if (request.DisplayName is { } name)

@@ -92,9 +92,14 @@ public static class DeclarationEndpoints
     }
 
     public static async Task<Results<Created<DeclarationResponse>, ProblemHttpResult, ValidationProblem>> SubmitDeclarationAsync(
-        SubmitDeclarationRequest request, ClaimsPrincipal principal, PointsDbContext db, TimeProvider clock, CancellationToken ct)
+        SubmitDeclarationRequest request, ClaimsPrincipal principal, PointsDbContext db, IContentChecker checker, TimeProvider clock, CancellationToken ct)
     {
         var me = principal.Me();
+        if (await checker.RefuseRiskyAsync(me.Id, ContentScene.Forum, ct, request.Text) is { } risky)
+        {
+            return Problems.From(risky);
+        }
+
         var user = await ParticipationEndpoints.UserAsync(db, me.Id, ct);
         if (user?.CommunityId is not { } communityId)
         {
@@ -148,9 +153,14 @@ public static class DeclarationEndpoints
     }
 
     public static async Task<Results<Ok<DeclarationResponse>, ProblemHttpResult, ValidationProblem>> ResubmitDeclarationAsync(
-        Guid id, ResubmitDeclarationRequest request, ClaimsPrincipal principal, PointsDbContext db, TimeProvider clock, CancellationToken ct)
+        Guid id, ResubmitDeclarationRequest request, ClaimsPrincipal principal, PointsDbContext db, IContentChecker checker, TimeProvider clock, CancellationToken ct)
     {
         var me = principal.Me();
+        if (await checker.RefuseRiskyAsync(me.Id, ContentScene.Forum, ct, request.Text) is { } risky)
+        {
+            return Problems.From(risky);
+        }
+
         var declaration = await db.Declarations.FirstOrDefaultAsync(d => d.Id == id && d.ResidentId == me.Id, ct);
         if (declaration is null)
         {

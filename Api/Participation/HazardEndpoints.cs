@@ -67,9 +67,14 @@ public static class HazardEndpoints
     }
 
     public static async Task<Results<Created<HazardResponse>, ProblemHttpResult, ValidationProblem>> ReportHazardAsync(
-        ReportHazardRequest request, ClaimsPrincipal principal, PointsDbContext db, TimeProvider clock, CancellationToken ct)
+        ReportHazardRequest request, ClaimsPrincipal principal, PointsDbContext db, IContentChecker checker, TimeProvider clock, CancellationToken ct)
     {
         var me = principal.Me();
+        if (await checker.RefuseRiskyAsync(me.Id, ContentScene.Forum, ct, request.Description) is { } risky)
+        {
+            return Problems.From(risky);
+        }
+
         var user = await ParticipationEndpoints.UserAsync(db, me.Id, ct);
         if (user?.CommunityId is not { } communityId)
         {

@@ -292,7 +292,7 @@ public static class LearningEndpoints
             return Problems.Validation("text", "请填写意见");
         }
 
-        var verdict = await checker.CheckAsync(text, me.Id, ct);
+        var verdict = await checker.CheckAsync(text, me.Id, ContentScene.Comment, ct);
         var status = verdict.Verdict switch
         {
             ContentVerdict.Pass => CommentStatus.Accepted,

@@ -158,12 +158,12 @@ public static class NegativeRecordEndpoints
     }
 
     public static Task<Results<Ok<NegativeRecordResponse>, ProblemHttpResult, ValidationProblem>> ExplainAsync(
-        Guid id, NegativeRecordTextRequest request, ClaimsPrincipal principal, PointsDbContext db, TimeProvider clock, CancellationToken ct) =>
-        ResidentActAsync(id, principal, db, clock, "Explained", request.Text, (r, now) => r.Explain(request.Text!), ct);
+        Guid id, NegativeRecordTextRequest request, ClaimsPrincipal principal, PointsDbContext db, IContentChecker checker, TimeProvider clock, CancellationToken ct) =>
+        ResidentActAsync(id, principal, db, checker, clock, "Explained", request.Text, (r, now) => r.Explain(request.Text!), ct);
 
     public static Task<Results<Ok<NegativeRecordResponse>, ProblemHttpResult, ValidationProblem>> AppealAsync(
-        Guid id, NegativeRecordTextRequest request, ClaimsPrincipal principal, PointsDbContext db, TimeProvider clock, CancellationToken ct) =>
-        ResidentActAsync(id, principal, db, clock, "Appealed", request.Text, (r, now) => r.Appeal(request.Text!, now), ct);
+        Guid id, NegativeRecordTextRequest request, ClaimsPrincipal principal, PointsDbContext db, IContentChecker checker, TimeProvider clock, CancellationToken ct) =>
+        ResidentActAsync(id, principal, db, checker, clock, "Appealed", request.Text, (r, now) => r.Appeal(request.Text!, now), ct);
 
     public static Task<Results<Ok<NegativeRecordResponse>, ProblemHttpResult, ValidationProblem>> DecideAppealAsync(
         Guid id, AppealDecisionRequest request, ClaimsPrincipal principal, PointsDbContext db, TimeProvider clock, CreditProfileService credit, IResidentNotifier notifier, CancellationToken ct) =>
@@ -183,12 +183,19 @@ public static class NegativeRecordEndpoints
         StaffActAsync(id, principal, db, clock, credit, "Revoked", request.Note, (r, _, now) => r.Revoke(request.Note, now), ct);
 
     private static async Task<Results<Ok<NegativeRecordResponse>, ProblemHttpResult, ValidationProblem>> ResidentActAsync(
-        Guid id, ClaimsPrincipal principal, PointsDbContext db, TimeProvider clock, string action, string? note,
+        Guid id, ClaimsPrincipal principal, PointsDbContext db, IContentChecker checker, TimeProvider clock, string action, string? note,
         Func<NegativeRecord, DateTimeOffset, Domain.Common.Result<NegativeRecord>> act, CancellationToken ct)
     {
         var me = principal.Me();
         var record = await db.NegativeRecords.FirstOrDefaultAsync(r => r.Id == id && r.ResidentId == me.Id, ct);
-        return record is null ? Problems.From(NegativeRecordErrors.NotFound) : await ApplyAsync(db, record, me.Id, clock.GetUtcNow(), action, note, act, ct);
+        if (record is null)
+        {
+            return Problems.From(NegativeRecordErrors.NotFound);
+        }
+
+        return await checker.RefuseRiskyAsync(me.Id, ContentScene.SocialLog, ct, note) is { } risky
+            ? Problems.From(risky)
+            : await ApplyAsync(db, record, me.Id, clock.GetUtcNow(), action, note, act, ct);
     }
 
     private static async Task<Results<Ok<NegativeRecordResponse>, ProblemHttpResult, ValidationProblem>> StaffActAsync(

@@ -30,7 +30,8 @@ public static class ParticipationSetup
         services.Configure<ParticipationOptions>(configuration.GetSection(ParticipationOptions.Section));
         services.Configure<ContentCheckOptions>(configuration.GetSection(ContentCheckOptions.Section));
         services.AddSingleton<IFileStorage, LocalDiskFileStorage>();
-        services.AddSingleton<IContentChecker, BlocklistContentChecker>();
+        services.AddSingleton<BlocklistContentChecker>();
+        services.AddScoped<IContentChecker, WeChatContentChecker>();
         services.AddScoped<IResidentNotifier, OutboxResidentNotifier>();
         services.AddScoped<PendingPoints>();
         services.AddScoped<IDemoSeedContributor, ParticipationSeed>();
