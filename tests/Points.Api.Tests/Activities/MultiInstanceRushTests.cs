@@ -202,26 +202,7 @@ public sealed class MultiInstanceRushTests : IAsyncLifetime
 
         // Three processes starting at once on two busy cores can take well over 30 s; wait up to three minutes,
         // but fail at once with the process's own errors if one exits.
-        var ready = Stopwatch.StartNew();
-        for (var i = 0; i < _clients.Count; i++)
-        {
-            while (true)
-            {
-                Assert.False(_apis[i].HasExited, $"API process {i} exited during startup: {string.Join(Environment.NewLine, ApiErrors)}");
-                try
-                {
-                    if ((await _clients[i].GetAsync("/healthz")).IsSuccessStatusCode)
-                    {
-                        break;
-                    }
-                }
-                catch (HttpRequestException) when (ready.Elapsed < TimeSpan.FromMinutes(3))
-                {
-                }
-
-                await Task.Delay(100);
-            }
-        }
+        await ApiProcessHealth.WaitAllAsync(_apis, _clients, _ => string.Join(Environment.NewLine, ApiErrors));
     }
 
     public async Task DisposeAsync()

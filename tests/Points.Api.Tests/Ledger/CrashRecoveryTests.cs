@@ -124,29 +124,18 @@ public sealed class CrashRecoveryTests(PointsApiFactory factory) : IClassFixture
         private static async Task<ApiProcess> WaitHealthyAsync(Process process, int port)
         {
             var address = new Uri($"http://127.0.0.1:{port}");
-            using var probeClient = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(2) };
-            for (var attempt = 0; attempt < 300; attempt++)
+            using var probeClient = new HttpClient { BaseAddress = address };
+            try
             {
-                try
-                {
-                    if ((await probeClient.GetAsync("/healthz")).IsSuccessStatusCode)
-                    {
-                        return new ApiProcess(process, address);
-                    }
-                }
-                catch (HttpRequestException)
-                {
-                }
-                catch (TaskCanceledException)
-                {
-                }
-
-                Assert.False(process.HasExited, "the API process exited during startup");
-                await Task.Delay(100);
+                await ApiProcessHealth.WaitAllAsync([process], [probeClient], _ => string.Empty);
+            }
+            catch (TimeoutException)
+            {
+                process.Kill(entireProcessTree: true);
+                throw;
             }
 
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("the API process did not become healthy in 30 s");
+            return new ApiProcess(process, address);
         }
 
         private static string RepoRoot()

@@ -119,26 +119,7 @@ public sealed class ThreeInstances : IAsyncLifetime
         }
 
         // Three processes starting at once on busy cores can take well over 30 s; fail at once if one exits.
-        var ready = Stopwatch.StartNew();
-        for (var i = 0; i < Clients.Count; i++)
-        {
-            while (true)
-            {
-                Assert.False(_apis[i].HasExited, $"API process {i} exited during startup: {string.Join(System.Environment.NewLine, _logs[i])}");
-                try
-                {
-                    if ((await Clients[i].GetAsync("/healthz")).IsSuccessStatusCode)
-                    {
-                        break;
-                    }
-                }
-                catch (HttpRequestException) when (ready.Elapsed < TimeSpan.FromMinutes(3))
-                {
-                }
-
-                await Task.Delay(100);
-            }
-        }
+        await ApiProcessHealth.WaitAllAsync(_apis, Clients, i => string.Join(System.Environment.NewLine, _logs[i]));
     }
 
     public async Task DisposeAsync()
