@@ -195,6 +195,7 @@ public static class ApiSetup
         app.MapRegions();
         app.MapRegionAdministration();
         app.MapPlatform();
+        app.MapCommunityMoves();
         app.MapStaff();
         app.MapPartners();
         app.MapTownAdministration();

@@ -104,6 +104,7 @@ public static class DependencyInjection
         services.AddScoped<MerchantRedemptionHistory>();
         services.AddScoped<Administration.RegionAdministration>();
         services.AddScoped<Administration.StaffAdministration>();
+        services.AddScoped<Administration.CommunityMoves>();
         services.AddScoped<Administration.TownProvisioning>();
         services.AddScoped<Administration.MerchantAdministration>();
         services.AddScoped<Administration.BankClientAdministration>();

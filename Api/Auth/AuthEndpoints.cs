@@ -50,17 +50,22 @@ public static class AuthEndpoints
         var user = await db.Users.FirstOrDefaultAsync(u => u.WeChatOpenId == openId, ct);
         if (user is null)
         {
-            var community = request.CommunityId is { } wanted
-                ? await db.Communities.AsNoTracking().FirstOrDefaultAsync(c => c.Id == wanted, ct)
-                : await db.Communities.AsNoTracking().Where(c => c.RetiredAt == null).OrderBy(c => c.Name).FirstOrDefaultAsync(ct);
-            if (community is null || community.IsRetired)
+            // A resident belongs to the community whose invitation (its QR code carries communityId) they used. Without
+            // one they join the town with no community and ask to join one (POST /api/me/community-moves), which that
+            // community's staff approve: never silently the first community in the list.
+            var community = request.CommunityId is { } wanted ? await db.Communities.AsNoTracking().FirstOrDefaultAsync(c => c.Id == wanted, ct) : null;
+            if (request.CommunityId is not null && (community is null || community.IsRetired))
             {
-                return Problems.From(request.CommunityId is null
-                    ? new DomainError("region.not_configured", "尚未设置任何村社，暂时无法注册", ErrorKind.Unavailable)
-                    : DomainError.Validation("community.not_found", "所选村社不存在"));
+                return Problems.From(DomainError.Validation("community.not_found", "所选村社不存在"));
             }
 
-            user = UserAccount.NewResident(Guid.CreateVersion7(), openId, session.Value.UnionId, "微信用户", community.TownId, community.Id, null, clock.GetUtcNow());
+            var townId = community?.TownId ?? await db.Towns.AsNoTracking().OrderBy(t => t.Name).Select(t => (Guid?)t.Id).FirstOrDefaultAsync(ct);
+            if (townId is null)
+            {
+                return Problems.From(new DomainError("region.not_configured", "尚未设置任何镇街，暂时无法注册", ErrorKind.Unavailable));
+            }
+
+            user = UserAccount.NewResident(Guid.CreateVersion7(), openId, session.Value.UnionId, "微信用户", townId.Value, community?.Id, null, clock.GetUtcNow());
             db.Users.Add(user);
             try
             {

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Points.Api.Auth;
 using Points.Api.Http;
+using Points.Domain.Common;
 using Points.Domain.Identity;
 using Points.Infrastructure.Participation;
 using Points.Infrastructure.Persistence;
@@ -65,19 +66,10 @@ public static class MeEndpoints
 
         if (request.CommunityId is { } communityId && communityId != user.CommunityId)
         {
-            if (user.Role != Role.Resident)
-            {
-                return Problems.Forbidden("account.community_fixed", "工作人员的所属村社由管理员设置");
-            }
-
-            var community = await db.Communities.AsNoTracking().FirstOrDefaultAsync(c => c.Id == communityId, ct);
-            if (community is null || community.TownId != user.TownId || community.IsRetired)
-            {
-                return Problems.Validation("communityId", "所选村社不存在或不在本镇街");
-            }
-
-            db.Entry(user).Property(u => u.CommunityId).CurrentValue = communityId;
-            db.Entry(user).Property(u => u.GridId).CurrentValue = null;
+            // Belonging to a community is decided by its staff (POST /api/me/community-moves), never by one PATCH.
+            return Problems.From(user.Role == Role.Resident
+                ? DomainError.Conflict("account.community_move_required", "更换所属村社须提交申请，由新村社的工作人员审核")
+                : DomainError.Forbidden("account.community_fixed", "工作人员的所属村社由管理员设置"));
         }
 
         if (request.HonorRollOptOut is { } optOut)

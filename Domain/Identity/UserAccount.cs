@@ -84,7 +84,8 @@ public sealed class UserAccount
 
     public DateTimeOffset? SessionKeyIssuedAt { get; private set; }
 
-    public static UserAccount NewResident(Guid id, string openId, string? unionId, string displayName, Guid townId, Guid communityId, Guid? gridId, DateTimeOffset now)
+    /// <param name="communityId">the community whose invitation the resident used, or null until staff approve their first request</param>
+    public static UserAccount NewResident(Guid id, string openId, string? unionId, string displayName, Guid townId, Guid? communityId, Guid? gridId, DateTimeOffset now)
     {
         return new UserAccount(id, Role.Resident, displayName, townId, communityId, now)
         {
@@ -188,6 +189,18 @@ public sealed class UserAccount
     }
 
     public void SetHonorRollOptOut(bool optOut) => HonorRollOptOut = optOut;
+
+    /// <summary>Carries out an approved <see cref="Regions.CommunityMove"/>: the new community, and its grid when the request named one.</summary>
+    public void MoveTo(Regions.CommunityMove approved)
+    {
+        if (approved.Status != Regions.CommunityMoveStatus.Approved || approved.ResidentId != Id)
+        {
+            throw new InvalidOperationException("only an approved move of this resident moves them");
+        }
+
+        CommunityId = approved.ToCommunityId;
+        GridId = approved.ToGridId;
+    }
 
     public Result<UserAccount> Rename(string displayName)
     {

@@ -27,6 +27,8 @@ public sealed class PointsDbContext(DbContextOptions<PointsDbContext> options) :
 
     public DbSet<Grid> Grids => Set<Grid>();
 
+    public DbSet<CommunityMove> CommunityMoves => Set<CommunityMove>();
+
     public DbSet<UserAccount> Users => Set<UserAccount>();
 
     public DbSet<Merchant> Merchants => Set<Merchant>();

@@ -41,3 +41,21 @@ internal sealed class GridConfiguration : IEntityTypeConfiguration<Grid>
         b.HasOne<Community>().WithMany().HasForeignKey(x => x.CommunityId).OnDelete(DeleteBehavior.Restrict);
     }
 }
+
+internal sealed class CommunityMoveConfiguration : IEntityTypeConfiguration<CommunityMove>
+{
+    public void Configure(EntityTypeBuilder<CommunityMove> b)
+    {
+        b.ToTable("community_moves");
+        b.HasKey(x => x.Id);
+        b.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
+        b.Property(x => x.Note).HasMaxLength(CommunityMove.NoteMaxLength);
+        b.HasIndex(x => new { x.ResidentId, x.Status });
+        b.HasIndex(x => new { x.ToCommunityId, x.Status });
+        b.HasOne<Domain.Identity.UserAccount>().WithMany().HasForeignKey(x => x.ResidentId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Town>().WithMany().HasForeignKey(x => x.TownId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Community>().WithMany().HasForeignKey(x => x.FromCommunityId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Community>().WithMany().HasForeignKey(x => x.ToCommunityId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Grid>().WithMany().HasForeignKey(x => x.ToGridId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

@@ -40,8 +40,8 @@ public sealed class RegionAdministrationTests(PointsApiFactory factory) : IClass
         Assert.NotEqual(JsonValueKind.Null, kept.GetProperty("retiredAt").ValueKind);
         Assert.Equal(2, kept.GetProperty("grids").GetArrayLength());
         Assert.True(await factory.WithDbAsync(db => db.Grids.AnyAsync(g => g.Id == gridId)));
-        var move = await resident.PatchAsJsonAsync("/api/me", new { communityId = id });
-        await ProblemAssert.IsProblemAsync(move, HttpStatusCode.BadRequest, "validation.failed");
+        var move = await resident.PostAsJsonAsync("/api/me/community-moves", new { communityId = id });
+        await ProblemAssert.IsProblemAsync(move, HttpStatusCode.BadRequest, "community_move.destination_invalid");
         await ProblemAssert.IsProblemAsync(await townStaff.PostAsJsonAsync($"/api/communities/{id}/grids", new { name = "第三网格" }), HttpStatusCode.Conflict, "community.retired");
 
         var restored = await townStaff.PatchAsJsonAsync($"/api/communities/{id}", new { retired = false });

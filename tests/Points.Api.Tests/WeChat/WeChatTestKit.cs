@@ -15,7 +15,7 @@ public static class WeChatTestKit
     {
         code ??= NewCode();
         var client = factory.CreateClient();
-        var response = await client.PostAsJsonAsync("/api/auth/wechat", new { code });
+        var response = await client.PostAsJsonAsync("/api/auth/wechat", new { code, communityId = PointsApiFactory.DongshanId });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", body.GetProperty("accessToken").GetString());
