@@ -45,7 +45,7 @@ public static class StartupChecks
         {
             choice = InfrastructureChoice.From(configuration);
         }
-        catch (InvalidOperationException ex)
+        catch (StartupException ex)
         {
             return $"Points API refuses to start: {ex.Message}";
         }
