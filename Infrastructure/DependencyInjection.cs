@@ -136,11 +136,13 @@ public static class DependencyInjection
         }
     }
 
-    /// <summary>Applies every pending migration (several instances may start at once: EF takes a migration lock).</summary>
+    /// <summary>Applies every pending migration (several instances may start at once: they take turns on an advisory lock).</summary>
     public static async Task MigrateAsync(IServiceProvider services, CancellationToken ct)
     {
         // A PostgreSQL database that does not exist yet is created first, as EF's own migrate would.
-        await DatabaseBootstrap.EnsureAsync(services.GetRequiredService<InfrastructureChoice>(), createIfMissing: true, ct);
+        var choice = services.GetRequiredService<InfrastructureChoice>();
+        await DatabaseBootstrap.EnsureAsync(choice, createIfMissing: true, ct);
+        await using var migrationLock = await DatabaseBootstrap.LockMigrationsAsync(choice, ct);
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PointsDbContext>();
         if (db.IsSqlite)
@@ -161,7 +163,7 @@ public static class DependencyInjection
             }
             catch (Npgsql.PostgresException)
             {
-                // Another instance created it at the same moment; MigrateAsync below serialises the rest.
+                // Another instance created it at the same moment.
             }
         }
 

@@ -47,6 +47,38 @@ public static class DatabaseBootstrap
     }
 
     /// <summary>
+    /// Holds a session-level advisory lock on a connection of its own until disposed, so instances that
+    /// start at once migrate one after the other: EF's own migration lock lets a second instance read the
+    /// history before the first committed, and it then replays the same DDL (42P07 "already exists").
+    /// Nothing on SQLite (one process owns the file).
+    /// </summary>
+    public static async Task<IAsyncDisposable?> LockMigrationsAsync(InfrastructureChoice choice, CancellationToken ct)
+    {
+        if (choice.Provider != DatabaseProvider.Postgres)
+        {
+            return null;
+        }
+
+        var builder = new NpgsqlConnectionStringBuilder(choice.ConnectionString) { Pooling = false, CommandTimeout = 0 };
+        var connection = new NpgsqlConnection(builder.ConnectionString);
+        try
+        {
+            await connection.OpenAsync(ct);
+            await using var command = new NpgsqlCommand($"SELECT pg_advisory_lock({MigrationLockKey})", connection);
+            await command.ExecuteNonQueryAsync(ct);
+            return connection;
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            await connection.DisposeAsync();
+            throw Explain(ex, builder);
+        }
+    }
+
+    /// <summary>The advisory lock key of migrations ("points-m" as bytes); closing the connection releases it.</summary>
+    private const long MigrationLockKey = 0x706F696E74732D6D;
+
+    /// <summary>
     /// CREATE DATABASE through the server's maintenance database. Several instances may race here:
     /// the losers see duplicate_database (42P04), or a unique violation on pg_database (23505).
     /// </summary>

@@ -91,6 +91,92 @@ public sealed class StartupFailureTests
         return port;
     }
 
+    /// <summary>Starts the API without an address of its own choosing, waits for it to listen, and returns its health answer.</summary>
+    private static async Task<(string Listening, HttpStatusCode Health)> ServeAsync(Dictionary<string, string> env, string url, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Dll());
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        start.Environment["Points__DataDir"] = Path.Combine(Path.GetTempPath(), "points-tests", Guid.NewGuid().ToString("N"));
+        start.Environment["Points__SeedDemo"] = "false";
+        start.Environment["Scheduler__Enabled"] = "false";
+        start.Environment["Auth__SigningKey"] = SigningKey;
+        start.Environment.Remove("ASPNETCORE_URLS");
+        start.Environment.Remove("ASPNETCORE_HTTP_PORTS");
+        foreach (var (key, value) in env)
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+            while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+            {
+                if (line.StartsWith("Points API listening on ", StringComparison.Ordinal))
+                {
+                    using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+                    var health = await http.GetAsync(new Uri(new Uri(url), "/healthz"));
+                    return (line, health.StatusCode);
+                }
+            }
+
+            await process.WaitForExitAsync(timeout.Token);
+            throw new InvalidOperationException($"the API exited {process.ExitCode} without listening: {await error}");
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Start_AspNetCoreUrls_ChoosesTheAddress()
+    {
+        var url = $"http://127.0.0.1:{FreePort()}";
+
+        var (listening, health) = await ServeAsync(new Dictionary<string, string> { ["ASPNETCORE_URLS"] = url }, url);
+
+        Assert.Contains(url, listening, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, health);
+    }
+
+    [Fact]
+    public async Task Start_UrlsArgument_ChoosesTheAddress()
+    {
+        var url = $"http://127.0.0.1:{FreePort()}";
+
+        var (listening, health) = await ServeAsync([], url, "--urls", url);
+
+        Assert.Contains(url, listening, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, health);
+    }
+
+    [Fact]
+    public void LaunchProfile_SetsNoAddress()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Points.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        // An applicationUrl in the launch profile would override ASPNETCORE_URLS under `dotnet run`.
+        var profile = File.ReadAllText(Path.Combine(dir!.FullName, "Api", "Properties", "launchSettings.json"));
+        Assert.DoesNotContain("applicationUrl", profile, StringComparison.OrdinalIgnoreCase);
+    }
+
     [Fact]
     public async Task Migrate_DatabaseMissing_IsCreated_AlsoByThreeInstancesAtOnce()
     {
