@@ -245,6 +245,23 @@ public sealed class StartupFailureTests
     }
 
     [Fact]
+    public async Task Start_ProductionWithoutPublicBaseUrl_RefusesInOneLine()
+    {
+        var env = Postgres(TestServers.CreateDatabase());
+        env["ASPNETCORE_ENVIRONMENT"] = "Production";
+        env["Redis__Configuration"] = TestServers.Redis;
+        foreach (var (key, value) in StartupCheckTests.ProductionWeChat.Where(p => p.Key != "WeChat:PublicBaseUrl"))
+        {
+            env[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        var outcome = await RunAsync(env);
+
+        AssertOneLineNaming(outcome, "WeChat:PublicBaseUrl");
+        Assert.Contains("unchecked", outcome.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Start_PostgresWithoutConnectionString_SaysSoInOneLine()
     {
         var outcome = await RunAsync(new Dictionary<string, string> { ["Database__Provider"] = "Postgres" });
