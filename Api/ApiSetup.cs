@@ -45,7 +45,7 @@ public static class StartupChecks
         {
             choice = InfrastructureChoice.From(configuration);
         }
-        catch (InvalidOperationException ex)
+        catch (StartupException ex)
         {
             return $"Points API refuses to start: {ex.Message}";
         }
@@ -67,7 +67,8 @@ public static class StartupChecks
 
     /// <summary>
     /// Outside Development the mini-program is the residents' only way in, so WeChat is mandatory (even with
-    /// Points:AllowEmbedded), and so is the key that encrypts phone numbers and session keys at rest.
+    /// Points:AllowEmbedded), with what its image check needs, and so is the key that encrypts phone numbers
+    /// and session keys at rest.
     /// </summary>
     public static string? WeChatProblem(IConfiguration configuration, IHostEnvironment environment)
     {
@@ -82,6 +83,14 @@ public static class StartupChecks
         {
             return "Points API refuses to start: the WeChat mini-program is how residents sign in, so WeChat must be configured outside Development: "
                 + string.Join("; ", errors) + ". Set WeChat:BaseUrl (https://api.weixin.qq.com), WeChat:AppId and WeChat:AppSecret.";
+        }
+
+        // Uploads are shown to staff and other residents only after WeChat's image check: it must be able to run.
+        var moderation = options.GetModerationConfigurationErrors();
+        if (moderation.Count > 0)
+        {
+            return "Points API refuses to start: uploaded images would go unchecked outside Development: " + string.Join("; ", moderation)
+                + ". Set WeChat:PublicBaseUrl to the public https origin of this API and WeChat:PushToken with WeChat:EncodingAesKey as in the mini-program console (消息推送).";
         }
 
         return PersonalDataProtector.CheckKey(configuration[PersonalDataProtector.ConfigurationKey]) is { } keyProblem

@@ -33,7 +33,7 @@ public sealed record InfrastructureChoice(DatabaseProvider Provider, string Conn
         }
         else if (!Enum.TryParse(providerText, ignoreCase: true, out provider) || !Enum.IsDefined(provider))
         {
-            throw new InvalidOperationException($"Database:Provider must be Sqlite or Postgres, not '{providerText}'.");
+            throw new StartupException($"Database:Provider must be Sqlite or Postgres, not '{providerText}'.");
         }
 
         var connectionString = configuration.GetConnectionString("Points");
@@ -41,7 +41,7 @@ public sealed record InfrastructureChoice(DatabaseProvider Provider, string Conn
         {
             if (provider == DatabaseProvider.Postgres)
             {
-                throw new InvalidOperationException("ConnectionStrings:Points is required when Database:Provider is Postgres.");
+                throw new StartupException("ConnectionStrings:Points is required when Database:Provider is Postgres: set it, e.g. Host=db;Database=points;Username=points;Password=….");
             }
 
             connectionString = $"Data Source={Path.Combine(dataDir, "points.db")}";
@@ -125,11 +125,26 @@ public static class DependencyInjection
     /// connects synchronously, and no request should wait on that. Does nothing without Redis; a Redis that is
     /// down is retried in the background.
     /// </summary>
-    public static void ConnectRedis(IServiceProvider services) => _ = services.GetService<IConnectionMultiplexer>();
+    /// <remarks>
+    /// With <paramref name="required"/> (outside Development) a Redis that does not answer within the connect
+    /// timeout stops the start with a <see cref="StartupException"/>: an instance without its shared quotas must not serve.
+    /// </remarks>
+    public static void ConnectRedis(IServiceProvider services, bool required)
+    {
+        if (services.GetService<IConnectionMultiplexer>() is { IsConnected: false } redis && required)
+        {
+            var endpoints = string.Join(", ", redis.GetEndPoints().Select(e => e.ToString()));
+            throw new StartupException($"cannot reach Redis at {endpoints} (Redis:Configuration): start Redis, or fix Redis:Configuration.");
+        }
+    }
 
-    /// <summary>Applies every pending migration (several instances may start at once: EF takes a migration lock).</summary>
+    /// <summary>Applies every pending migration (several instances may start at once: they take turns on an advisory lock).</summary>
     public static async Task MigrateAsync(IServiceProvider services, CancellationToken ct)
     {
+        // A PostgreSQL database that does not exist yet is created first, as EF's own migrate would.
+        var choice = services.GetRequiredService<InfrastructureChoice>();
+        await DatabaseBootstrap.EnsureAsync(choice, createIfMissing: true, ct);
+        await using var migrationLock = await DatabaseBootstrap.LockMigrationsAsync(choice, ct);
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PointsDbContext>();
         if (db.IsSqlite)
@@ -150,7 +165,7 @@ public static class DependencyInjection
             }
             catch (Npgsql.PostgresException)
             {
-                // Another instance created it at the same moment; MigrateAsync below serialises the rest.
+                // Another instance created it at the same moment.
             }
         }
 

@@ -42,7 +42,7 @@ setsid env DOTNET_GCgen0size="${DOTNET_GCgen0size:-0x8000000}" \
 DOTNET_PerfMapEnabled="${PERF:-0}" DOTNET_EnableWriteXorExecute="$([ "${PERF:-0}" = 1 ] && echo 0 || echo 1)" \
 ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="http://127.0.0.1:$PORT" \
   Database__Provider=Postgres ConnectionStrings__Points="$CONN" Redis__Configuration="$POINTS_TEST_REDIS" \
-  Auth__SigningKey="bench-signing-key-that-is-long-enough-0123456789" WeChat__BaseUrl=http://127.0.0.1:9 WeChat__AppId=wx0000bench000000 WeChat__AppSecret=bench-secret Points__DataProtectionKey=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8= Points__SeedDemo=false Scheduler__Enabled=false \
+  Auth__SigningKey="bench-signing-key-that-is-long-enough-0123456789" WeChat__BaseUrl=http://127.0.0.1:9 WeChat__AppId=wx0000bench000000 WeChat__AppSecret=bench-secret WeChat__PublicBaseUrl=https://points.example.test WeChat__PushToken=benchPush WeChat__EncodingAesKey=abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG Points__DataProtectionKey=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8= Points__SeedDemo=false Scheduler__Enabled=false \
   Logging__LogLevel__Default=Warning Diagnostics__RequestTiming=true \
   dotnet artifacts/bin/Points.Api/release/Points.Api.dll > /tmp/credit-bench-api.log 2>&1 &
 API=$!; echo "api pid $API"

@@ -66,6 +66,7 @@ export Auth__SigningKey="bench-signing-key-$(head -c 16 /dev/urandom | od -An -t
 export Logging__LogLevel__Default=Warning
 # Production refuses to start without WeChat settings; the benchmark never signs in through WeChat.
 export WeChat__BaseUrl=http://127.0.0.1:9 WeChat__AppId=bench-app WeChat__AppSecret=bench-secret
+export WeChat__PublicBaseUrl=https://points.example.test WeChat__PushToken=benchPush WeChat__EncodingAesKey=abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG
 export Points__DataProtectionKey="$(head -c 32 /dev/urandom | base64)"
 API_DLL=artifacts/bin/Points.Api/release/Points.Api.dll
 dotnet "$API_DLL" seed > "$TMP/seed.log" 2>&1 || { cat "$TMP/seed.log"; exit 1; }

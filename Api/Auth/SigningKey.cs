@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.IdentityModel.Tokens;
+using Points.Infrastructure;
 
 namespace Points.Api.Auth;
 
@@ -20,7 +21,7 @@ public static class SigningKey
             var bytes = Encoding.UTF8.GetBytes(configured);
             if (bytes.Length < MinimumBytes)
             {
-                throw new InvalidOperationException($"Auth:SigningKey must be at least {MinimumBytes} bytes.");
+                throw new StartupException($"Auth:SigningKey must be at least {MinimumBytes} bytes: set a longer key, the same on every instance.");
             }
 
             return new SymmetricSecurityKey(bytes);
@@ -28,7 +29,7 @@ public static class SigningKey
 
         if (!environment.IsDevelopment())
         {
-            throw new InvalidOperationException("Auth:SigningKey is required outside Development (at least 32 bytes, the same on every instance).");
+            throw new StartupException("Auth:SigningKey is required outside Development (at least 32 bytes, the same on every instance).");
         }
 
         Directory.CreateDirectory(dataDir);

@@ -22,7 +22,7 @@ public static class UploadEndpoints
     {
         var group = app.MapGroup("/api/uploads").WithTags("Uploads").RequireAuthorization();
         group.MapPost("/", UploadAsync).WithName(nameof(UploadAsync))
-            .WithSummary("上传图片（JPEG/PNG/WebP，最大5MB，去除EXIF/定位信息）")
+            .WithSummary("上传图片（JPEG/PNG/WebP，最大5MB、4000万像素；重新编码保存，长边不超过2048像素，去除EXIF/定位信息）")
             .DisableAntiforgery()
             .WithMetadata(new RequestSizeLimitAttribute(MaxRequestBytes));
         group.MapGet("/{id:guid}", GetUploadAsync).WithName(nameof(GetUploadAsync)).WithSummary("查看图片（上传者本人、所在村社或镇街的工作人员）");
@@ -60,18 +60,20 @@ public static class UploadEndpoints
             data = buffer.ToArray();
         }
 
-        var format = ImageSanitizer.Detect(data);
-        if (format is null)
+        // The header's dimensions are checked before any pixel is decoded; what is stored is re-encoded.
+        var normalized = UploadImages.Normalize(data);
+        switch (normalized.Refusal)
         {
-            return ParticipationEndpoints.Status(StatusCodes.Status415UnsupportedMediaType, "upload.unsupported_type", "只能上传 JPEG、PNG 或 WebP 格式的图片");
+            case UploadImageRefusal.NotAnImage:
+                return ParticipationEndpoints.Status(StatusCodes.Status415UnsupportedMediaType, "upload.unsupported_type", "只能上传 JPEG、PNG 或 WebP 格式的图片");
+            case UploadImageRefusal.TooManyPixels:
+                return ParticipationEndpoints.Status(StatusCodes.Status413PayloadTooLarge, "upload.too_many_pixels",
+                    $"图片尺寸过大（{normalized.DeclaredWidth}×{normalized.DeclaredHeight}）：最多4000万像素，长边不超过{Upload.MaxSide}像素");
+            case not null:
+                return ParticipationEndpoints.Status(StatusCodes.Status400BadRequest, "upload.corrupt", "图片文件已损坏，无法读取");
         }
 
-        var clean = ImageSanitizer.Strip(format.Value, data);
-        if (clean is null)
-        {
-            return ParticipationEndpoints.Status(StatusCodes.Status400BadRequest, "upload.corrupt", "图片文件已损坏，无法读取");
-        }
-
+        var image = normalized.Image!;
         var user = await ParticipationEndpoints.UserAsync(db, me.Id, ct);
         if (user is null)
         {
@@ -80,10 +82,10 @@ public static class UploadEndpoints
 
         var now = clock.GetUtcNow();
         var id = Guid.CreateVersion7();
-        var extension = format switch { ImageFormat.Jpeg => "jpg", ImageFormat.Png => "png", _ => "webp" };
+        var extension = image.Format == ImageFormat.Png ? "png" : "jpg";
         var key = $"{now:yyyy}/{now:MM}/{id:N}.{extension}";
-        await storage.SaveAsync(key, clean, ct);
-        var upload = new Upload(id, me.Id, user.TownId, user.CommunityId, format.Value, clean.Length, key, Convert.ToHexStringLower(SHA256.HashData(clean)), now);
+        await storage.SaveAsync(key, image.Bytes, ct);
+        var upload = new Upload(id, me.Id, user.TownId, user.CommunityId, image.Format, image.Bytes.Length, key, Convert.ToHexStringLower(SHA256.HashData(image.Bytes)), now);
         db.Uploads.Add(upload);
         await db.SaveChangesAsync(ct);
 

@@ -20,10 +20,27 @@ public enum ModerationStatus
     Risky,
 }
 
-/// <summary>An uploaded photo (metadata stripped before storage). The bytes live behind IFileStorage.</summary>
+/// <summary>
+/// An uploaded photo, stored re-encoded (JPEG, or PNG when it has transparency) at most
+/// <see cref="StoredMaxSide"/> on its longest side and without metadata, so what is served is what
+/// was checked. The bytes live behind IFileStorage.
+/// </summary>
 public sealed class Upload
 {
     public const long MaxBytes = 5 * 1024 * 1024;
+
+    /// <summary>Images declaring more pixels than this (40 megapixels) are refused before they are decoded.</summary>
+    public const long MaxPixels = 40_000_000;
+
+    /// <summary>Images declaring a side longer than this are refused before they are decoded.</summary>
+    public const int MaxSide = 8000;
+
+    /// <summary>The longest side of what is stored; larger images are scaled down.</summary>
+    public const int StoredMaxSide = 2048;
+
+    /// <summary>Whether declared dimensions may be decoded at all.</summary>
+    public static bool DimensionsAllowed(int width, int height) =>
+        width > 0 && height > 0 && width <= MaxSide && height <= MaxSide && (long)width * height <= MaxPixels;
     public const int StorageKeyMaxLength = 200;
     public const int Sha256Length = 64;
     public const int TraceIdMaxLength = 128;

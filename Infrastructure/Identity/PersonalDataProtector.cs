@@ -46,12 +46,12 @@ public sealed class PersonalDataProtector
         ArgumentNullException.ThrowIfNull(environment);
         if (configuration[ConfigurationKey] is { Length: > 0 } configured)
         {
-            return new PersonalDataProtector(ParseKey(configured) ?? throw new InvalidOperationException(KeyProblem));
+            return new PersonalDataProtector(ParseKey(configured) ?? throw new StartupException(KeyProblem));
         }
 
         if (!environment.IsDevelopment())
         {
-            throw new InvalidOperationException(KeyProblem);
+            throw new StartupException(KeyProblem);
         }
 
         var folder = Path.Combine(dataDir, "keys");

@@ -76,6 +76,30 @@ public sealed class WeChatOptions
     /// <summary>subscribe/send <c>miniprogram_state</c>: formal, trial or developer.</summary>
     public string MiniProgramState { get; set; } = "formal";
 
+    /// <summary>
+    /// Problems that switch WeChat's image check off: it downloads each upload from <see cref="PublicBaseUrl"/>
+    /// and answers by push, so both must be set. Empty when the check can run.
+    /// </summary>
+    public IReadOnlyList<string> GetModerationConfigurationErrors()
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(PublicBaseUrl))
+        {
+            errors.Add("WeChat:PublicBaseUrl is not set (WeChat downloads every uploaded image from it to check it)");
+        }
+        else if (!Uri.TryCreate(PublicBaseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+        {
+            errors.Add("WeChat:PublicBaseUrl is not an absolute http(s) URL");
+        }
+
+        if (string.IsNullOrWhiteSpace(PushToken))
+        {
+            errors.Add("WeChat:PushToken is not set (WeChat sends its verdict on each image as a push)");
+        }
+
+        return errors;
+    }
+
     /// <summary>Problems in the push settings (only when a PushToken is set), empty when usable.</summary>
     public IReadOnlyList<string> GetPushConfigurationErrors()
     {

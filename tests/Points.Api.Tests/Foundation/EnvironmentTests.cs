@@ -74,13 +74,16 @@ public sealed class StartupCheckTests
         public Microsoft.Extensions.FileProviders.IFileProvider ContentRootFileProvider { get; set; } = null!;
     }
 
-    /// <summary>The WeChat settings and data-protection key production needs.</summary>
+    /// <summary>The WeChat settings (with what the image check needs) and data-protection key production needs.</summary>
     public static readonly (string Key, string Value)[] ProductionWeChat =
     [
         ("WeChat:BaseUrl", "http://127.0.0.1:9"),
         ("WeChat:AppId", "wx0000production00"),
         ("WeChat:AppSecret", "production-secret-not-used"),
         ("Points:DataProtectionKey", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="),
+        ("WeChat:PublicBaseUrl", "https://points.example.test"),
+        ("WeChat:PushToken", "pushToken2026"),
+        ("WeChat:EncodingAesKey", "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"),
     ];
 
     private static IConfiguration Config(params (string Key, string Value)[] pairs) =>
@@ -131,10 +134,38 @@ public sealed class StartupCheckTests
         Assert.Contains("Points:DataProtectionKey", problem);
     }
 
+    [Theory]
+    [InlineData("WeChat:PublicBaseUrl")]
+    [InlineData("WeChat:PushToken")]
+    public void Production_WithoutWhatTheImageCheckNeeds_RefusesNamingIt(string missing)
+    {
+        var problem = StartupChecks.Problem(Config([("Points:AllowEmbedded", "true"), .. ProductionWeChat.Where(p => p.Key != missing)]), new Env("Production"));
+
+        Assert.NotNull(problem);
+        Assert.Contains($"{missing} is not set", problem, StringComparison.Ordinal);
+        Assert.Contains("unchecked", problem, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', problem);
+    }
+
+    [Fact]
+    public void Production_PublicBaseUrlNotAnUrl_Refuses()
+    {
+        var problem = StartupChecks.Problem(Config([("Points:AllowEmbedded", "true"), .. ProductionWeChat.Where(p => p.Key != "WeChat:PublicBaseUrl"), ("WeChat:PublicBaseUrl", "points.example.test")]), new Env("Production"));
+
+        Assert.NotNull(problem);
+        Assert.Contains("WeChat:PublicBaseUrl is not an absolute http(s) URL", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Development_WithoutPublicBaseUrl_Starts()
+    {
+        Assert.Null(StartupChecks.Problem(Config(("Points:AllowEmbedded", "true")), new Env("Development")));
+    }
+
     [Fact]
     public void Production_PushTokenWithoutAesKey_Refuses()
     {
-        var problem = StartupChecks.Problem(Config([("Points:AllowEmbedded", "true"), ("WeChat:PushToken", "AAAAA"), .. ProductionWeChat]), new Env("Production"));
+        var problem = StartupChecks.Problem(Config([("Points:AllowEmbedded", "true"), .. ProductionWeChat.Where(p => p.Key != "WeChat:EncodingAesKey")]), new Env("Production"));
 
         Assert.NotNull(problem);
         Assert.Contains("WeChat:EncodingAesKey", problem);

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Points.Api.Tests.Infrastructure;
 using Points.Domain.Participation;
 using Points.Infrastructure.Participation;
+using SkiaSharp;
 
 namespace Points.Api.Tests.Participation;
 
@@ -28,7 +29,7 @@ public sealed class UploadTests(PointsApiFactory factory) : IClassFixture<Points
         var stored = await StoredBytesAsync(body.GetProperty("id").GetGuid());
         Assert.False(TestImages.Contains(stored, [0xFF, 0xE1]));
         Assert.False(TestImages.Contains(stored, "Exif"u8));
-        Assert.Equal(TestImages.Jpeg(withGps: false), stored);
+        Assert.Equal((1, 1, SKEncodedImageFormat.Jpeg), TestImages.Decoded(stored));
         var served = await client.GetByteArrayAsync($"/api/uploads/{body.GetProperty("id").GetGuid()}");
         Assert.Equal(stored, served);
     }
@@ -45,7 +46,7 @@ public sealed class UploadTests(PointsApiFactory factory) : IClassFixture<Points
         var stored = await StoredBytesAsync(id);
         Assert.False(TestImages.Contains(stored, "eXIf"u8));
         Assert.False(TestImages.Contains(stored, "tEXt"u8));
-        Assert.Equal(TestImages.Png(withExif: false), stored);
+        Assert.Equal((1, 1, SKEncodedImageFormat.Png), TestImages.Decoded(stored));
         var row = await factory.WithDbAsync(db => db.Uploads.SingleAsync(u => u.Id == id));
         Assert.Equal(ImageFormat.Png, row.Format);
         Assert.Equal(PointsApiFactory.DemoResidentId(11), row.OwnerId);
@@ -53,17 +54,106 @@ public sealed class UploadTests(PointsApiFactory factory) : IClassFixture<Points
     }
 
     [Fact]
-    public async Task Upload_WebPWithExifChunk_DropsChunkAndClearsFlag()
+    public async Task Upload_WebPWithExifChunk_StoredAsJpegWithoutIt()
     {
         var client = await factory.ResidentAsync(11);
+        var webp = TestImages.WebPWithExif(TestImages.Photo(64, 48));
+        Assert.True(TestImages.Contains(webp, "EXIF"u8));
 
-        var response = await client.PostAsync("/api/uploads", TestImages.Form(TestImages.WebP(), "a.webp", "image/webp"));
+        var response = await client.PostAsync("/api/uploads", TestImages.Form(webp, "a.webp", "image/webp"));
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var stored = await StoredBytesAsync((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid());
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("image/jpeg", body.GetProperty("contentType").GetString());
+        var stored = await StoredBytesAsync(body.GetProperty("id").GetGuid());
         Assert.False(TestImages.Contains(stored, "EXIF"u8));
-        Assert.Equal(0, stored[20] & 0x08);
-        Assert.Equal(stored.Length - 8, BitConverter.ToInt32(stored, 4));
+        Assert.False(TestImages.Contains(stored, "Exif"u8));
+        Assert.Equal((64, 48, SKEncodedImageFormat.Jpeg), TestImages.Decoded(stored));
+    }
+
+    [Fact]
+    public async Task Upload_PngDeclaring20000x20000_Returns413BeforeDecoding()
+    {
+        var client = await factory.ResidentAsync(11);
+        var bomb = TestImages.BlankPng(20000, 20000);
+        Assert.InRange(bomb.Length, 1, 64 * 1024);
+        var before = await factory.WithDbAsync(db => db.Uploads.CountAsync());
+
+        var response = await client.PostAsync("/api/uploads", TestImages.Form(bomb, "bomb.png", "image/png"));
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, "upload.too_many_pixels");
+        Assert.Contains("图片尺寸过大", problem.GetProperty("title").GetString(), StringComparison.Ordinal);
+        Assert.Contains("20000×20000", problem.GetProperty("title").GetString(), StringComparison.Ordinal);
+        Assert.Equal(before, await factory.WithDbAsync(db => db.Uploads.CountAsync()));
+    }
+
+    [Theory]
+    [InlineData(8001, 10)]
+    [InlineData(7000, 6000)]
+    public void Normalize_OverSideOrPixelLimit_RefusedFromTheHeader(int width, int height)
+    {
+        var result = UploadImages.Normalize(TestImages.BlankPng(width, height));
+
+        Assert.Equal(UploadImageRefusal.TooManyPixels, result.Refusal);
+        Assert.Equal((width, height), (result.DeclaredWidth, result.DeclaredHeight));
+    }
+
+    [Fact]
+    public void Normalize_AtTheLimits_IsAccepted()
+    {
+        var result = UploadImages.Normalize(TestImages.BlankPng(8000, 5000));
+
+        Assert.Null(result.Refusal);
+        Assert.Equal((2048, 1280), (result.Image!.Width, result.Image.Height));
+    }
+
+    [Fact]
+    public async Task Upload_PhotoWithGpsExif_StoredReencodedSmallerAndWithoutExif()
+    {
+        var client = await factory.ResidentAsync(11);
+        var photo = TestImages.WithExif(TestImages.Photo(3000, 2000), TestImages.TiffWithGps());
+        Assert.True(TestImages.Contains(photo, "Exif\0\0"u8));
+
+        var response = await client.PostAsync("/api/uploads", TestImages.Form(photo, "photo.jpg"));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var stored = await StoredBytesAsync(id);
+        Assert.NotEqual(photo, stored);
+        Assert.False(TestImages.Contains(stored, "Exif"u8));
+        Assert.False(TestImages.Contains(stored, [0xFF, 0xE1]));
+        Assert.Equal((2048, 1365, SKEncodedImageFormat.Jpeg), TestImages.Decoded(stored));
+        var row = await factory.WithDbAsync(db => db.Uploads.SingleAsync(u => u.Id == id));
+        Assert.Equal(stored.Length, row.SizeBytes);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stored)), row.Sha256);
+        Assert.Equal(stored, await client.GetByteArrayAsync($"/api/uploads/{id}"));
+    }
+
+    [Fact]
+    public void Normalize_ExifRotated90_IsStoredUpright()
+    {
+        // 40×20, left half red and right half blue, tagged "rotate 90° clockwise to view" (orientation 6).
+        var photo = TestImages.WithExif(TestImages.Photo(40, 20, halves: true), TestImages.TiffWithOrientation(6));
+
+        var result = UploadImages.Normalize(photo);
+
+        Assert.Null(result.Refusal);
+        using var upright = SKBitmap.Decode(result.Image!.Bytes);
+        Assert.Equal((20, 40), (upright.Width, upright.Height));
+        Assert.True(upright.GetPixel(10, 5).Red > 200 && upright.GetPixel(10, 5).Blue < 60, $"top should be red: {upright.GetPixel(10, 5)}");
+        Assert.True(upright.GetPixel(10, 35).Blue > 200 && upright.GetPixel(10, 35).Red < 60, $"bottom should be blue: {upright.GetPixel(10, 35)}");
+        Assert.False(TestImages.Contains(result.Image.Bytes, "Exif"u8));
+    }
+
+    [Fact]
+    public async Task Upload_SignatureThenGarbage_Returns400Corrupt()
+    {
+        var client = await factory.ResidentAsync(11);
+        byte[] fake = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, .. "not really a png, just text after the signature"u8];
+
+        var response = await client.PostAsync("/api/uploads", TestImages.Form(fake, "fake.png", "image/png"));
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "upload.corrupt");
     }
 
     [Theory]
