@@ -28,6 +28,7 @@ public sealed partial class SignUpService(
     QuotaRebuilder rebuilder,
     ActivityDirectory directory,
     TimeProvider clock,
+    Diagnostics.PointsMetrics metrics,
     ILogger<SignUpService> logger)
 {
     private enum WriteOutcome
@@ -42,6 +43,21 @@ public sealed partial class SignUpService(
         ActivityErrors.Full.With("waitlist", new { join = $"/api/activities/{activityId}/waitlist", method = "POST" });
 
     public async Task<Result<SignUp>> SignUpAsync(Guid activityId, Applicant applicant, CancellationToken ct)
+    {
+        var result = await AdmitAsync(activityId, applicant, ct);
+        if (result.IsSuccess)
+        {
+            metrics.SignUpAdmitted();
+        }
+        else
+        {
+            metrics.SignUpRefused(result.Error!.Code);
+        }
+
+        return result;
+    }
+
+    private async Task<Result<SignUp>> AdmitAsync(Guid activityId, Applicant applicant, CancellationToken ct)
     {
         var card = await directory.GetAsync(activityId, db, ct);
         if (card is null)

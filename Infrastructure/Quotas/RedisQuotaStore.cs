@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using StackExchange.Redis;
 
 namespace Points.Infrastructure.Quotas;
@@ -81,21 +79,6 @@ public sealed class RedisQuotaStore(IConnectionMultiplexer redis, string keyPref
         return { meta[1], meta[2], meta[3], meta[4], remaining, redis.call('SMEMBERS', KEYS[2]) }
         """;
 
-    private static readonly Script Reserve = new(ReserveLua);
-    private static readonly Script Adjust = new(AdjustLua);
-    private static readonly Script Load = new(LoadLua);
-    private static readonly Script Settings = new(SettingsLua);
-    private static readonly Script Read = new(ReadLua);
-
-    private sealed class Script(string text)
-    {
-        public string Text { get; } = text;
-
-#pragma warning disable CA5350 // EVALSHA names scripts by SHA-1; it is an identifier here, not a security measure.
-        public byte[] Sha1 { get; } = SHA1.HashData(Encoding.UTF8.GetBytes(text));
-#pragma warning restore CA5350
-    }
-
     /// <summary>The keys of one activity: meta, members, remaining (and the rebuild lock).</summary>
     public RedisKey[] Keys(Guid activityId)
     {
@@ -105,19 +88,12 @@ public sealed class RedisQuotaStore(IConnectionMultiplexer redis, string keyPref
 
     private RedisKey LockKey(Guid activityId) => $"{keyPrefix}{{act:{activityId:N}}}:lock";
 
-    /// <summary>EVALSHA, and EVAL once when the server does not know the script (e.g. after a restart).</summary>
-    private async Task<RedisResult> RunAsync(Script script, RedisKey[] keys, RedisValue[] values)
-    {
-        var db = redis.GetDatabase();
-        try
-        {
-            return await db.ScriptEvaluateAsync(script.Sha1, keys, values);
-        }
-        catch (RedisServerException ex) when (ex.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
-        {
-            return await db.ScriptEvaluateAsync(script.Text, keys, values);
-        }
-    }
+    /// <summary>
+    /// Runs a script. The client sends EVALSHA for a script it has sent before and EVAL again by itself when the server
+    /// answers NOSCRIPT (e.g. after a restart); this store used to do that by hand with StackExchange.Redis 1.2.6.
+    /// </summary>
+    private Task<RedisResult> RunAsync(string script, RedisKey[] keys, RedisValue[] values) =>
+        redis.GetDatabase().ScriptEvaluateAsync(script, keys, values);
 
     private static long Ms(DateTimeOffset t) => t.ToUnixTimeMilliseconds();
 
@@ -125,21 +101,21 @@ public sealed class RedisQuotaStore(IConnectionMultiplexer redis, string keyPref
 
     public async Task<ReserveOutcome> TryReserveAsync(Guid activityId, Guid residentId, bool eligible, DateTimeOffset now, CancellationToken ct = default)
     {
-        var result = await RunAsync(Reserve, Keys(activityId), [residentId.ToString("N"), eligible ? "1" : "0", Ms(now)]);
+        var result = await RunAsync(ReserveLua, Keys(activityId), [residentId.ToString("N"), eligible ? "1" : "0", Ms(now)]);
         return (ReserveOutcome)(int)result;
     }
 
     public Task ReleaseAsync(Guid activityId, Guid residentId, CancellationToken ct = default) =>
-        RunAsync(Adjust, Keys(activityId), [residentId.ToString("N"), "", "1"]);
+        RunAsync(AdjustLua, Keys(activityId), [residentId.ToString("N"), "", "1"]);
 
     public Task ForfeitAsync(Guid activityId, Guid residentId, CancellationToken ct = default) =>
-        RunAsync(Adjust, Keys(activityId), [residentId.ToString("N"), "", "0"]);
+        RunAsync(AdjustLua, Keys(activityId), [residentId.ToString("N"), "", "0"]);
 
     public Task AddAsync(Guid activityId, Guid residentId, CancellationToken ct = default) =>
-        RunAsync(Adjust, Keys(activityId), ["", residentId.ToString("N"), "1"]);
+        RunAsync(AdjustLua, Keys(activityId), ["", residentId.ToString("N"), "1"]);
 
     public Task TransferAsync(Guid activityId, Guid leaving, Guid joining, CancellationToken ct = default) =>
-        RunAsync(Adjust, Keys(activityId), [leaving.ToString("N"), joining.ToString("N"), "1"]);
+        RunAsync(AdjustLua, Keys(activityId), [leaving.ToString("N"), joining.ToString("N"), "1"]);
 
     public async Task<bool> LoadAsync(QuotaState state, bool onlyIfMissing, CancellationToken ct = default)
     {
@@ -153,15 +129,15 @@ public sealed class RedisQuotaStore(IConnectionMultiplexer redis, string keyPref
             TtlMs(state.ExpiresAt, clock.GetUtcNow()),
         };
         values.AddRange(state.Members.Select(m => (RedisValue)m.ToString("N")));
-        return (int)await RunAsync(Load, Keys(state.ActivityId), [.. values]) == 1;
+        return (int)await RunAsync(LoadLua, Keys(state.ActivityId), [.. values]) == 1;
     }
 
     public async Task<bool> UpdateSettingsAsync(Guid activityId, int capacity, bool open, DateTimeOffset opensAt, DateTimeOffset closesAt, DateTimeOffset expiresAt, CancellationToken ct = default) =>
-        (int)await RunAsync(Settings, Keys(activityId), [capacity, open ? "1" : "0", Ms(opensAt), Ms(closesAt), TtlMs(expiresAt, clock.GetUtcNow())]) == 1;
+        (int)await RunAsync(SettingsLua, Keys(activityId), [capacity, open ? "1" : "0", Ms(opensAt), Ms(closesAt), TtlMs(expiresAt, clock.GetUtcNow())]) == 1;
 
     public async Task<QuotaSnapshot?> ReadAsync(Guid activityId, CancellationToken ct = default)
     {
-        var parts = (RedisResult[])(await RunAsync(Read, Keys(activityId), []))!;
+        var parts = (RedisResult[])(await RunAsync(ReadLua, Keys(activityId), []))!;
         if (parts.Length == 0)
         {
             return null;
