@@ -71,7 +71,8 @@ public sealed class TreeChallenger
             throw new ScoringDataException("Fitting needs a label column (1 = bad, 0 = good).");
         }
 
-        ProhibitedFeatures.EnsureAllowed(table.Columns.Select(c => c.Name));
+        var ignore = ignoreColumns ?? [];
+        ProhibitedFeatures.EnsureAllowed(table, ignore);
         var y = table.LabelArray;
         var bads = y.Count(v => v == 1);
         if (bads == 0 || bads == y.Length)
@@ -79,7 +80,6 @@ public sealed class TreeChallenger
             throw new ScoringDataException($"Fitting needs both classes; the data has {bads} bads and {y.Length - bads} goods.");
         }
 
-        var ignore = ignoreColumns ?? [];
         var encoder = Encoder.Fit(table.Columns.Where(c => !ignore.Contains(c.Name)), options.MaxLevels);
         if (encoder.Width == 0)
         {
