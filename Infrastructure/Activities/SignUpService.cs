@@ -67,10 +67,11 @@ public sealed partial class SignUpService(
 
         var eligible = Activity.IsEligible(card.Eligibility, card.TownId, card.CommunityId, applicant.TownId, applicant.CommunityId);
         var now = clock.GetUtcNow();
+        var attemptId = Guid.CreateVersion7();
         ReserveOutcome outcome;
         try
         {
-            outcome = await ReserveAsync(activityId, applicant.ResidentId, eligible, now, ct);
+            outcome = await ReserveAsync(activityId, applicant.ResidentId, eligible, now, attemptId, ct);
         }
         catch (Exception ex) when (IsStoreFailure(ex))
         {
@@ -82,12 +83,14 @@ public sealed partial class SignUpService(
         {
             case ReserveOutcome.Full:
                 return FullWithWaitlistOffer(activityId);
-            case ReserveOutcome.Duplicate:
-                return ActivityErrors.Duplicate;
             case ReserveOutcome.NotOpen:
                 return ActivityErrors.NotOpen;
             case ReserveOutcome.NotEligible:
                 return ActivityErrors.NotEligible;
+            case ReserveOutcome.Duplicate:
+            // The store holds a place for this resident. The database decides whether they have one: the holder may be
+            // an attempt still writing (its row then wins the unique key), or one that never wrote (its reply was lost
+            // with the connection and it took the database path, or it failed while the store was unreachable).
             case ReserveOutcome.Unknown:
                 return await SignUpThroughDatabaseAsync(activityId, applicant.ResidentId, eligible, now, ct);
         }
@@ -121,13 +124,13 @@ public sealed partial class SignUpService(
     }
 
     /// <summary>One attempt on the store; a missing state is rebuilt from the database (under a lock) and the attempt retried.</summary>
-    private async Task<ReserveOutcome> ReserveAsync(Guid activityId, Guid residentId, bool eligible, DateTimeOffset now, CancellationToken ct)
+    private async Task<ReserveOutcome> ReserveAsync(Guid activityId, Guid residentId, bool eligible, DateTimeOffset now, Guid attemptId, CancellationToken ct)
     {
-        var outcome = await quotas.TryReserveAsync(activityId, residentId, eligible, now, ct);
+        var outcome = await quotas.TryReserveAsync(activityId, residentId, eligible, now, attemptId, ct);
         for (var i = 0; outcome == ReserveOutcome.Unknown && i < 2; i++)
         {
             await rebuilder.EnsureLoadedAsync(activityId, ct);
-            outcome = await quotas.TryReserveAsync(activityId, residentId, eligible, now, ct);
+            outcome = await quotas.TryReserveAsync(activityId, residentId, eligible, now, attemptId, ct);
         }
 
         return outcome;

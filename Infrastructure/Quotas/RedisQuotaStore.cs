@@ -9,21 +9,27 @@ namespace Points.Infrastructure.Quotas;
 /// all) and carry the same TTL: <c>meta</c> (hash: capacity, open, opens, closes in Unix ms),
 /// <c>members</c> (set of resident ids) and <c>remaining</c> (places left). A missing meta or
 /// remaining key means "unknown", never "places left": a Redis that restarted empty admits nobody
-/// until the state is rebuilt from the database.
+/// until the state is rebuilt from the database. Each place the script hands out records the
+/// attempt that took it (meta field <c>hold:&lt;resident&gt;</c>), so a reserve the client sends
+/// again after a dropped connection, whose first run already took effect, gets the same answer.
 /// </summary>
 public sealed class RedisQuotaStore(IConnectionMultiplexer redis, string keyPrefix, TimeProvider clock) : IQuotaStore
 {
+    // ARGV: resident, eligible, now (Unix ms), attempt id. The same attempt run twice takes one place and hears "admitted" twice.
     private const string ReserveLua = """
-        local meta = redis.call('HMGET', KEYS[1], 'open', 'opens', 'closes')
+        local meta = redis.call('HMGET', KEYS[1], 'open', 'opens', 'closes', 'hold:' .. ARGV[1])
         if not meta[1] then return -9 end
         local remaining = tonumber(redis.call('GET', KEYS[3]))
         if remaining == nil then return -9 end
+        local member = redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 1
+        if member and meta[4] == ARGV[4] then return 1 end
         local now = tonumber(ARGV[3])
         if meta[1] ~= '1' or now < tonumber(meta[2]) or now >= tonumber(meta[3]) then return -2 end
         if ARGV[2] ~= '1' then return -3 end
-        if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 1 then return -1 end
+        if member then return -1 end
         if remaining <= 0 then return 0 end
         redis.call('SADD', KEYS[2], ARGV[1])
+        redis.call('HSET', KEYS[1], 'hold:' .. ARGV[1], ARGV[4])
         redis.call('DECR', KEYS[3])
         local ttl = redis.call('PTTL', KEYS[1])
         if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
@@ -34,6 +40,7 @@ public sealed class RedisQuotaStore(IConnectionMultiplexer redis, string keyPref
     private const string AdjustLua = """
         if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('EXISTS', KEYS[3]) == 0 then return -9 end
         local delta = 0
+        if ARGV[1] ~= '' then redis.call('HDEL', KEYS[1], 'hold:' .. ARGV[1]) end
         if ARGV[1] ~= '' and redis.call('SREM', KEYS[2], ARGV[1]) == 1 and ARGV[3] == '1' then delta = delta + 1 end
         if ARGV[2] ~= '' and redis.call('SADD', KEYS[2], ARGV[2]) == 1 then
           delta = delta - 1
@@ -99,9 +106,9 @@ public sealed class RedisQuotaStore(IConnectionMultiplexer redis, string keyPref
 
     private static long TtlMs(DateTimeOffset expiresAt, DateTimeOffset now) => Math.Max(60_000, (long)(expiresAt - now).TotalMilliseconds);
 
-    public async Task<ReserveOutcome> TryReserveAsync(Guid activityId, Guid residentId, bool eligible, DateTimeOffset now, CancellationToken ct = default)
+    public async Task<ReserveOutcome> TryReserveAsync(Guid activityId, Guid residentId, bool eligible, DateTimeOffset now, Guid attemptId, CancellationToken ct = default)
     {
-        var result = await RunAsync(ReserveLua, Keys(activityId), [residentId.ToString("N"), eligible ? "1" : "0", Ms(now)]);
+        var result = await RunAsync(ReserveLua, Keys(activityId), [residentId.ToString("N"), eligible ? "1" : "0", Ms(now), attemptId.ToString("N")]);
         return (ReserveOutcome)(int)result;
     }
 
