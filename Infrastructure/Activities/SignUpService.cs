@@ -15,7 +15,8 @@ public sealed record Applicant(Guid ResidentId, Guid? TownId, Guid? CommunityId)
 
 /// <summary>
 /// Sign-up, cancellation and waitlist. The admit decision is the quota store's (one atomic step);
-/// a refusal returns at once without touching the database. An admitted attempt is written in the
+/// a refusal returns at once without touching the database, except "already in", which the database
+/// confirms (the store may hold a place whose attempt never wrote its row). An admitted attempt is written in the
 /// same request: the activity's counter moves with <c>WHERE taken &lt; capacity</c> in the same
 /// transaction as the sign-up insert (unique on activity + resident), so the database can never hold
 /// more sign-ups than places, whatever the store says. If the write fails the place is given back.
