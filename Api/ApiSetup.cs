@@ -1,4 +1,7 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
@@ -23,6 +26,7 @@ using Points.Infrastructure.Jobs;
 using Points.Infrastructure.Participation;
 using Points.Infrastructure.Persistence;
 using Points.Infrastructure.WeChat;
+using StackExchange.Redis;
 
 namespace Points.Api;
 
@@ -124,6 +128,8 @@ public static class ApiSetup
         services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Customize);
         services.AddValidation();
         services.AddOpenApi(OpenApiSetup.Configure);
+        AddDataProtectionKeyRing(services, choice);
+        services.AddPointsMetrics(configuration);
 
         var authOptions = configuration.GetSection("Auth").Get<AuthOptions>() ?? new AuthOptions();
         var key = SigningKey.Resolve(configuration, environment, choice.DataDir);
@@ -168,6 +174,22 @@ public static class ApiSetup
         return services;
     }
 
+    /// <summary>
+    /// The ASP.NET Core data-protection key ring (cookies, antiforgery tokens): in Redis when Redis is configured, so
+    /// every instance reads and writes the same keys; otherwise ASP.NET Core's default (a single instance).
+    /// </summary>
+    public static readonly string DataProtectionKeysKey = "data-protection-keys";
+
+    private static void AddDataProtectionKeyRing(IServiceCollection services, InfrastructureChoice choice)
+    {
+        services.AddDataProtection().SetApplicationName("Points");
+        if (choice.UsesRedis)
+        {
+            services.AddOptions<KeyManagementOptions>().Configure<IConnectionMultiplexer>((o, mux) =>
+                o.XmlRepository = new RedisXmlRepository(() => mux.GetDatabase(), choice.RedisKeyPrefix + DataProtectionKeysKey));
+        }
+    }
+
     public static WebApplication UsePointsPipeline(this WebApplication app)
     {
         if (ReverseProxy.IsConfigured(app.Configuration))
@@ -178,6 +200,7 @@ public static class ApiSetup
         app.UseRequestTiming();
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = Problems.HandleException });
         app.UseStatusCodePages();
+        app.UseMetricsAccess();
         app.UseRouting();
         app.UseRequestSizeLimit();
         app.UseAuthentication();
@@ -198,6 +221,7 @@ public static class ApiSetup
         });
         app.MapHealth();
         app.MapRequestTiming();
+        app.MapMetrics();
         app.MapAuth(app.Environment);
         app.MapAccountLocks();
         app.MapMe();

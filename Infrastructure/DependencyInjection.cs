@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Points.Infrastructure.Jobs;
 using Points.Infrastructure.Ledger;
 using Points.Infrastructure.Persistence;
+using Microsoft.Extensions.Caching.StackExchangeRedis;
 using StackExchange.Redis;
 
 namespace Points.Infrastructure;
@@ -73,13 +74,23 @@ public static class DependencyInjection
         // Pooled: a sign-up rush resolves a context per request, and most requests never touch the database.
         services.AddDbContextPool<PointsDbContext>(o => DatabaseSetup.Configure(o, choice.Provider, choice.ConnectionString));
 
+        // HybridCache: in-process (L1) everywhere, and Redis (L2) shared by every instance when Redis is configured.
+        services.AddHybridCache();
         if (choice.UsesRedis)
         {
             services.AddSingleton<IConnectionMultiplexer>(_ =>
             {
+                // The client reconnects by itself (with backoff) and resends scripts the server lost; AbortOnConnectFail
+                // = false lets the API start while Redis is down and keep answering "unknown" until it is back.
                 var redis = ConfigurationOptions.Parse(choice.RedisConfiguration!);
                 redis.AbortOnConnectFail = false;
                 return ConnectionMultiplexer.Connect(redis);
+            });
+            services.AddStackExchangeRedisCache(_ => { });
+            services.AddOptions<RedisCacheOptions>().Configure<IConnectionMultiplexer>((o, mux) =>
+            {
+                o.ConnectionMultiplexerFactory = () => Task.FromResult(mux);
+                o.InstanceName = choice.RedisKeyPrefix + "cache:";
             });
         }
 
@@ -94,6 +105,7 @@ public static class DependencyInjection
             services.AddSingleton<RateLimits.IRateLimitCounter>(sp => sp.GetRequiredService<RateLimits.InProcessRateLimitCounter>());
         }
 
+        services.AddSingleton<Diagnostics.PointsMetrics>();
         services.AddScoped<LedgerService>();
         services.AddScoped<Identity.LoginThrottleService>();
         services.AddScoped<EarningService>();

@@ -87,7 +87,7 @@ public sealed class Scorecard
 
     /// <summary>
     /// Fits a scorecard on a labelled table: binning, WoE/IV, screening (IV, missing, constant, correlation),
-    /// non-negative L2 IRLS, scaling to integer points.
+    /// non-negative L2 logistic regression (ML.NET L-BFGS), scaling to integer points.
     /// </summary>
     /// <exception cref="ScoringDataException">No labels, one class only, a prohibited column, or no feature survives screening.</exception>
     public static Scorecard Fit(DataTable table, ScorecardOptions? options = null)
@@ -153,13 +153,13 @@ public sealed class Scorecard
 
         // Model order: IV descending (most important first).
         var nn = LogisticRegression.FitNonNegative(kept.Select(i => woeColumns[i]).ToList(), y, options.C);
-        foreach (var (col, coef) in nn.Dropped)
+        foreach (var col in nn.Dropped)
         {
             var i = kept[col];
             reports[i] = reports[i] with
             {
                 Kept = false,
-                DropReason = string.Create(CultureInfo.InvariantCulture, $"negative coefficient {coef:F4} (collinearity); dropped and refitted"),
+                DropReason = "coefficient held at 0 by the non-negativity constraint (collinearity or no added signal)",
             };
         }
 
@@ -246,7 +246,8 @@ public sealed class Scorecard
             Bads = bads,
             BadRate = (double)bads / y.Length,
             C = options.C,
-            Iterations = nn.Fit.Iterations,
+            Solver = LogisticRegression.Solver,
+            KktResidual = nn.Fit.KktResidual,
             Converged = nn.Fit.Converged,
             AucTrain = aucExact,
             AucTrainRounded = aucRounded,

@@ -99,8 +99,14 @@ public sealed record FitReport
     /// <summary>Inverse regularisation strength used.</summary>
     public double C { get; init; }
 
-    /// <summary>Newton iterations of the final fit.</summary>
-    public int Iterations { get; init; }
+    /// <summary>Newton (IRLS) iterations of models fitted before ML.NET; null for L-BFGS fits, which do not report them.</summary>
+    public int? Iterations { get; init; }
+
+    /// <summary>Optimizer of the regression: "ml.net-lbfgs"; null for models fitted before ML.NET (IRLS).</summary>
+    public string? Solver { get; init; }
+
+    /// <summary>Largest violation of the fit's optimality conditions per row (L-BFGS fits).</summary>
+    public double? KktResidual { get; init; }
 
     /// <summary>Whether the final fit converged.</summary>
     public bool Converged { get; init; }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Options;
 using Points.Api.Http;
 using Points.Domain.Common;
@@ -30,7 +30,7 @@ public static class HonorRollEndpoints
     }
 
     public static async Task<Results<Ok<HonorRollResponse>, ProblemHttpResult, ValidationProblem>> HonorRollAsync(
-        Guid id, string? month, PointsDbContext db, IMemoryCache cache, TimeProvider clock, IOptions<ParticipationOptions> options, CancellationToken ct)
+        Guid id, string? month, PointsDbContext db, HybridCache cache, TimeProvider clock, IOptions<ParticipationOptions> options, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         int year, monthNumber;
@@ -48,20 +48,23 @@ public static class HonorRollEndpoints
             return Problems.Validation("month", "月份格式应为 yyyy-MM，例如 2026-11");
         }
 
+        // Shared by every instance through Redis when configured. Nothing invalidates it: points are earned all the
+        // time, so the board is allowed to be up to Participation:HonorRollCacheSeconds (60 s) old.
         var key = $"honor-roll:{id}:{year:D4}-{monthNumber:D2}";
-        if (cache.TryGetValue<HonorRollResponse>(key, out var cached) && cached is not null)
+        var lifetime = TimeSpan.FromSeconds(Math.Max(1, options.Value.HonorRollCacheSeconds));
+        var size = options.Value.HonorRollSize;
+        var response = await cache.GetOrCreateAsync(key, async token =>
         {
-            return TypedResults.Ok(cached);
-        }
-
-        var community = await db.Communities.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
-        if (community is null)
+            var community = await db.Communities.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, token);
+            return community is null ? null : await BuildAsync(db, community.Id, community.Name, year, monthNumber, size, now, token);
+        }, new HybridCacheEntryOptions { Expiration = lifetime, LocalCacheExpiration = lifetime }, cancellationToken: ct);
+        if (response is null)
         {
+            // An unknown community is not remembered: it may be created a moment later.
+            await cache.RemoveAsync(key, ct);
             return Problems.NotFound("community.not_found", "村社不存在");
         }
 
-        var response = await BuildAsync(db, community.Id, community.Name, year, monthNumber, options.Value.HonorRollSize, now, ct);
-        cache.Set(key, response, TimeSpan.FromSeconds(Math.Max(1, options.Value.HonorRollCacheSeconds)));
         return TypedResults.Ok(response);
     }
 

@@ -15,7 +15,8 @@ public sealed record Applicant(Guid ResidentId, Guid? TownId, Guid? CommunityId)
 
 /// <summary>
 /// Sign-up, cancellation and waitlist. The admit decision is the quota store's (one atomic step);
-/// a refusal returns at once without touching the database. An admitted attempt is written in the
+/// a refusal returns at once without touching the database, except "already in", which the database
+/// confirms (the store may hold a place whose attempt never wrote its row). An admitted attempt is written in the
 /// same request: the activity's counter moves with <c>WHERE taken &lt; capacity</c> in the same
 /// transaction as the sign-up insert (unique on activity + resident), so the database can never hold
 /// more sign-ups than places, whatever the store says. If the write fails the place is given back.
@@ -28,6 +29,7 @@ public sealed partial class SignUpService(
     QuotaRebuilder rebuilder,
     ActivityDirectory directory,
     TimeProvider clock,
+    Diagnostics.PointsMetrics metrics,
     ILogger<SignUpService> logger)
 {
     private enum WriteOutcome
@@ -43,6 +45,21 @@ public sealed partial class SignUpService(
 
     public async Task<Result<SignUp>> SignUpAsync(Guid activityId, Applicant applicant, CancellationToken ct)
     {
+        var result = await AdmitAsync(activityId, applicant, ct);
+        if (result.IsSuccess)
+        {
+            metrics.SignUpAdmitted();
+        }
+        else
+        {
+            metrics.SignUpRefused(result.Error!.Code);
+        }
+
+        return result;
+    }
+
+    private async Task<Result<SignUp>> AdmitAsync(Guid activityId, Applicant applicant, CancellationToken ct)
+    {
         var card = await directory.GetAsync(activityId, db, ct);
         if (card is null)
         {
@@ -51,10 +68,11 @@ public sealed partial class SignUpService(
 
         var eligible = Activity.IsEligible(card.Eligibility, card.TownId, card.CommunityId, applicant.TownId, applicant.CommunityId);
         var now = clock.GetUtcNow();
+        var attemptId = Guid.CreateVersion7();
         ReserveOutcome outcome;
         try
         {
-            outcome = await ReserveAsync(activityId, applicant.ResidentId, eligible, now, ct);
+            outcome = await ReserveAsync(activityId, applicant.ResidentId, eligible, now, attemptId, ct);
         }
         catch (Exception ex) when (IsStoreFailure(ex))
         {
@@ -66,12 +84,14 @@ public sealed partial class SignUpService(
         {
             case ReserveOutcome.Full:
                 return FullWithWaitlistOffer(activityId);
-            case ReserveOutcome.Duplicate:
-                return ActivityErrors.Duplicate;
             case ReserveOutcome.NotOpen:
                 return ActivityErrors.NotOpen;
             case ReserveOutcome.NotEligible:
                 return ActivityErrors.NotEligible;
+            case ReserveOutcome.Duplicate:
+            // The store holds a place for this resident. The database decides whether they have one: the holder may be
+            // an attempt still writing (its row then wins the unique key), or one that never wrote (its reply was lost
+            // with the connection and it took the database path, or it failed while the store was unreachable).
             case ReserveOutcome.Unknown:
                 return await SignUpThroughDatabaseAsync(activityId, applicant.ResidentId, eligible, now, ct);
         }
@@ -105,13 +125,13 @@ public sealed partial class SignUpService(
     }
 
     /// <summary>One attempt on the store; a missing state is rebuilt from the database (under a lock) and the attempt retried.</summary>
-    private async Task<ReserveOutcome> ReserveAsync(Guid activityId, Guid residentId, bool eligible, DateTimeOffset now, CancellationToken ct)
+    private async Task<ReserveOutcome> ReserveAsync(Guid activityId, Guid residentId, bool eligible, DateTimeOffset now, Guid attemptId, CancellationToken ct)
     {
-        var outcome = await quotas.TryReserveAsync(activityId, residentId, eligible, now, ct);
+        var outcome = await quotas.TryReserveAsync(activityId, residentId, eligible, now, attemptId, ct);
         for (var i = 0; outcome == ReserveOutcome.Unknown && i < 2; i++)
         {
             await rebuilder.EnsureLoadedAsync(activityId, ct);
-            outcome = await quotas.TryReserveAsync(activityId, residentId, eligible, now, ct);
+            outcome = await quotas.TryReserveAsync(activityId, residentId, eligible, now, attemptId, ct);
         }
 
         return outcome;

@@ -5,6 +5,7 @@ using Points.Domain.Common;
 using Points.Domain.Credit;
 using Points.Infrastructure.Persistence;
 using Points.Scoring;
+using Points.Scoring.Challenger;
 using Points.Scoring.Metrics;
 using Points.Scoring.Synthetic;
 
@@ -14,7 +15,7 @@ public sealed record TrainingSummary(string Version, int Labels, int Bads, doubl
 
 /// <summary>
 /// Trains a new scorecard version from banks' loan outcomes: features as of each loan date, Scorecard.Fit,
-/// repeated stratified cross-validation, PSI against the live model on today's population, tier shares by
+/// repeated stratified cross-validation (with a boosted-tree challenger on the same folds, reported only), PSI against the live model on today's population, tier shares by
 /// community. The version is stored inactive with its model card; an admin activates it.
 /// </summary>
 public sealed class CreditTrainingService(PointsDbContext db, BehaviourFeatureExtractor extractor, CreditModelStore models, TimeProvider clock)
@@ -70,7 +71,8 @@ public sealed class CreditTrainingService(PointsDbContext db, BehaviourFeatureEx
         try
         {
             card = Scorecard.Fit(table, options);
-            cv = CrossValidation.Run(table, options, Folds, Repeats, Seed);
+            // The challenger is cross-validated on the same folds for the model card only; it never scores a resident.
+            cv = CrossValidation.Run(table, options, Folds, Repeats, Seed, challenger: new ChallengerOptions());
         }
         catch (ScoringDataException ex)
         {
@@ -95,6 +97,9 @@ public sealed class CreditTrainingService(PointsDbContext db, BehaviourFeatureEx
             badRate = (double)bads / rows.Count,
             cv = new { folds = Folds, repeats = Repeats, seed = Seed, aucMean = cv.AucMean, aucSd = cv.AucSd, giniMean = (2 * cv.AucMean) - 1, ksMean = cv.KsMean, ksSd = cv.KsSd },
             train = card.Model.Report is { } r ? new { auc = r.AucTrainRounded, gini = r.GiniTrain, ks = r.KsTrain } : null,
+            challenger = cv.Challenger is { } ch
+                ? new { method = ch.Method, aucMean = ch.AucMean, aucSd = ch.AucSd, giniMean = (2 * ch.AucMean) - 1, ksMean = ch.KsMean, ksSd = ch.KsSd }
+                : null,
             psi = psi is null ? null : new { against = live.Version, value = psi.Value, verdict = psi.Verdict, note = psi.Note, residents = population.Count },
             tierShares = TierShares(newScores),
         };
@@ -111,6 +116,19 @@ public sealed class CreditTrainingService(PointsDbContext db, BehaviourFeatureEx
             prohibitedFeaturesCheck = ProhibitedFeatures.Find(table, []).Count == 0 ? "passed" : "failed",
             prohibitedFeaturesChecked = new { columns = table.Columns.Select(c => c.Name), by = "names and category values" },
             metrics,
+            challenger = cv.Challenger is { } c
+                ? new
+                {
+                    method = c.Method,
+                    purpose = "对照模型（梯度提升树，同样的原始特征、同样的交叉验证折）：只用于比较黑箱模型能多区分多少，从不为任何居民评分",
+                    aucMean = c.AucMean,
+                    aucSd = c.AucSd,
+                    ksMean = c.KsMean,
+                    ksSd = c.KsSd,
+                    scorecardAucMean = cv.AucMean,
+                    aucGap = c.AucMean - cv.AucMean,
+                }
+                : null,
             groupComparison = groups,
             warnings = card.Model.Report?.Warnings ?? [],
             impactAssessment = ImpactAssessment.Text,

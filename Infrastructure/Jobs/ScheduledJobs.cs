@@ -72,6 +72,7 @@ public sealed partial class JobScheduler(
     IEnumerable<IScheduledJob> jobs,
     IOptions<SchedulerOptions> options,
     TimeProvider clock,
+    Diagnostics.PointsMetrics metrics,
     ILogger<JobScheduler> logger) : BackgroundService
 {
     private readonly string _holder = Truncate(options.Value.InstanceId ?? $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}");
@@ -141,6 +142,7 @@ public sealed partial class JobScheduler(
                     runCts.CancelAfter(job.MaxDuration);
                     await job.RunAsync(scope.ServiceProvider, runCts.Token);
                     ran = true;
+                    metrics.JobRan(job.Name, succeeded: true);
                     LogRan(logger, job.Name);
                 }
             }
@@ -157,6 +159,7 @@ public sealed partial class JobScheduler(
         }
         catch (Exception ex)
         {
+            metrics.JobRan(job.Name, succeeded: false);
             LogFailed(logger, ex, job.Name);
             return false;
         }

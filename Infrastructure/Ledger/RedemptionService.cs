@@ -34,7 +34,8 @@ public sealed record RedemptionOutcome(Redemption Redemption, bool Replayed);
 /// transaction. A refused transfer (insufficient points) rolls back and leaves the paycode unused,
 /// so the resident can top up or the merchant can retry a smaller amount within the minute.
 /// </summary>
-public sealed class RedemptionService(PointsDbContext db, LedgerService ledger, TimeProvider clock, IOptions<LedgerFaultOptions> faults)
+public sealed class RedemptionService(PointsDbContext db, LedgerService ledger, TimeProvider clock, IOptions<LedgerFaultOptions> faults,
+    Diagnostics.PointsMetrics metrics)
 {
     public static readonly DomainError NotFound = DomainError.NotFound("redemption.not_found", "兑换记录不存在");
     public static readonly DomainError MerchantInactive = DomainError.Forbidden("merchant.inactive", "商户已停用");
@@ -82,6 +83,17 @@ public sealed class RedemptionService(PointsDbContext db, LedgerService ledger, 
     /// paycode on redemptions), a reused key (unique keys), an overdraft (the wallet's non-negative check).
     /// </summary>
     public async Task<Result<RedemptionOutcome>> RedeemAsync(RedeemCommand command, CancellationToken ct)
+    {
+        var result = await RedeemOnceAsync(command, ct);
+        if (result.IsSuccess && !result.Value.Replayed)
+        {
+            metrics.Redeemed(result.Value.Redemption.Points);
+        }
+
+        return result;
+    }
+
+    private async Task<Result<RedemptionOutcome>> RedeemOnceAsync(RedeemCommand command, CancellationToken ct)
     {
         var key = $"{command.MerchantId}:{command.IdempotencyKey}";
         var codeHash = Hash(command.Paycode);
@@ -176,6 +188,17 @@ public sealed class RedemptionService(PointsDbContext db, LedgerService ledger, 
 
     /// <summary>A full refund within the town's window: the reversal and the refund mark commit together; the reversal's unique link forbids a second refund.</summary>
     public async Task<Result<Redemption>> RefundAsync(Guid merchantId, Guid redemptionId, Guid actorId, CancellationToken ct)
+    {
+        var result = await RefundOnceAsync(merchantId, redemptionId, actorId, ct);
+        if (result.IsSuccess)
+        {
+            metrics.Refunded();
+        }
+
+        return result;
+    }
+
+    private async Task<Result<Redemption>> RefundOnceAsync(Guid merchantId, Guid redemptionId, Guid actorId, CancellationToken ct)
     {
         var redemption = await db.Redemptions.AsNoTracking().FirstOrDefaultAsync(r => r.Id == redemptionId && r.MerchantId == merchantId, ct);
         if (redemption is null)

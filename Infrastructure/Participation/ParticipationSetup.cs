@@ -35,7 +35,6 @@ public static class ParticipationSetup
         services.AddScoped<IResidentNotifier, OutboxResidentNotifier>();
         services.AddScoped<PendingPoints>();
         services.AddScoped<IDemoSeedContributor, ParticipationSeed>();
-        services.AddMemoryCache();
         return services;
     }
 }

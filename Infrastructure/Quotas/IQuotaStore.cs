@@ -35,7 +35,13 @@ public sealed record QuotaSnapshot(int Capacity, int Remaining, bool Open, DateT
 /// </summary>
 public interface IQuotaStore
 {
-    Task<ReserveOutcome> TryReserveAsync(Guid activityId, Guid residentId, bool eligible, DateTimeOffset now, CancellationToken ct = default);
+    /// <summary>
+    /// One admission decision. <paramref name="attemptId"/> names the sign-up attempt: the store remembers which attempt
+    /// took a place, so the same attempt asking again (a command resent after a dropped connection, whose first run
+    /// already took effect) hears <see cref="ReserveOutcome.Admitted"/> again and takes no second place, where any
+    /// other attempt of that resident hears <see cref="ReserveOutcome.Duplicate"/>.
+    /// </summary>
+    Task<ReserveOutcome> TryReserveAsync(Guid activityId, Guid residentId, bool eligible, DateTimeOffset now, Guid attemptId, CancellationToken ct = default);
 
     /// <summary>A member gives the place back (cancelled, or the database write failed): removed, one place more.</summary>
     Task ReleaseAsync(Guid activityId, Guid residentId, CancellationToken ct = default);

@@ -20,6 +20,9 @@ public sealed class InProcessQuotaStore(TimeProvider clock) : IQuotaStore
         public DateTimeOffset ClosesAt;
         public DateTimeOffset ExpiresAt;
         public readonly HashSet<Guid> Members = [];
+
+        /// <summary>The attempt that took each member's place through <see cref="TryReserveAsync"/>.</summary>
+        public readonly Dictionary<Guid, Guid> Holds = [];
     }
 
     /// <summary>Forgets everything, as a restarted Redis would (tests).</summary>
@@ -40,7 +43,7 @@ public sealed class InProcessQuotaStore(TimeProvider clock) : IQuotaStore
         return null;
     }
 
-    public Task<ReserveOutcome> TryReserveAsync(Guid activityId, Guid residentId, bool eligible, DateTimeOffset now, CancellationToken ct = default)
+    public Task<ReserveOutcome> TryReserveAsync(Guid activityId, Guid residentId, bool eligible, DateTimeOffset now, Guid attemptId, CancellationToken ct = default)
     {
         var state = Get(activityId);
         if (state is null)
@@ -51,7 +54,11 @@ public sealed class InProcessQuotaStore(TimeProvider clock) : IQuotaStore
         lock (state)
         {
             ReserveOutcome outcome;
-            if (!state.Open || now < state.OpensAt || now >= state.ClosesAt)
+            if (state.Members.Contains(residentId) && state.Holds.TryGetValue(residentId, out var holder) && holder == attemptId)
+            {
+                outcome = ReserveOutcome.Admitted;
+            }
+            else if (!state.Open || now < state.OpensAt || now >= state.ClosesAt)
             {
                 outcome = ReserveOutcome.NotOpen;
             }
@@ -70,6 +77,7 @@ public sealed class InProcessQuotaStore(TimeProvider clock) : IQuotaStore
             else
             {
                 state.Members.Add(residentId);
+                state.Holds[residentId] = attemptId;
                 state.Remaining--;
                 outcome = ReserveOutcome.Admitted;
             }
@@ -96,9 +104,13 @@ public sealed class InProcessQuotaStore(TimeProvider clock) : IQuotaStore
 
         lock (state)
         {
-            if (leaving is { } l && state.Members.Remove(l) && giveBack)
+            if (leaving is { } l)
             {
-                state.Remaining++;
+                state.Holds.Remove(l);
+                if (state.Members.Remove(l) && giveBack)
+                {
+                    state.Remaining++;
+                }
             }
 
             if (joining is { } j && state.Members.Add(j))

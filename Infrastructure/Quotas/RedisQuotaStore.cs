@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using StackExchange.Redis;
 
 namespace Points.Infrastructure.Quotas;
@@ -11,21 +9,27 @@ namespace Points.Infrastructure.Quotas;
 /// all) and carry the same TTL: <c>meta</c> (hash: capacity, open, opens, closes in Unix ms),
 /// <c>members</c> (set of resident ids) and <c>remaining</c> (places left). A missing meta or
 /// remaining key means "unknown", never "places left": a Redis that restarted empty admits nobody
-/// until the state is rebuilt from the database.
+/// until the state is rebuilt from the database. Each place the script hands out records the
+/// attempt that took it (meta field <c>hold:&lt;resident&gt;</c>), so a reserve the client sends
+/// again after a dropped connection, whose first run already took effect, gets the same answer.
 /// </summary>
 public sealed class RedisQuotaStore(IConnectionMultiplexer redis, string keyPrefix, TimeProvider clock) : IQuotaStore
 {
+    // ARGV: resident, eligible, now (Unix ms), attempt id. The same attempt run twice takes one place and hears "admitted" twice.
     private const string ReserveLua = """
-        local meta = redis.call('HMGET', KEYS[1], 'open', 'opens', 'closes')
+        local meta = redis.call('HMGET', KEYS[1], 'open', 'opens', 'closes', 'hold:' .. ARGV[1])
         if not meta[1] then return -9 end
         local remaining = tonumber(redis.call('GET', KEYS[3]))
         if remaining == nil then return -9 end
+        local member = redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 1
+        if member and meta[4] == ARGV[4] then return 1 end
         local now = tonumber(ARGV[3])
         if meta[1] ~= '1' or now < tonumber(meta[2]) or now >= tonumber(meta[3]) then return -2 end
         if ARGV[2] ~= '1' then return -3 end
-        if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 1 then return -1 end
+        if member then return -1 end
         if remaining <= 0 then return 0 end
         redis.call('SADD', KEYS[2], ARGV[1])
+        redis.call('HSET', KEYS[1], 'hold:' .. ARGV[1], ARGV[4])
         redis.call('DECR', KEYS[3])
         local ttl = redis.call('PTTL', KEYS[1])
         if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
@@ -36,6 +40,7 @@ public sealed class RedisQuotaStore(IConnectionMultiplexer redis, string keyPref
     private const string AdjustLua = """
         if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('EXISTS', KEYS[3]) == 0 then return -9 end
         local delta = 0
+        if ARGV[1] ~= '' then redis.call('HDEL', KEYS[1], 'hold:' .. ARGV[1]) end
         if ARGV[1] ~= '' and redis.call('SREM', KEYS[2], ARGV[1]) == 1 and ARGV[3] == '1' then delta = delta + 1 end
         if ARGV[2] ~= '' and redis.call('SADD', KEYS[2], ARGV[2]) == 1 then
           delta = delta - 1
@@ -81,21 +86,6 @@ public sealed class RedisQuotaStore(IConnectionMultiplexer redis, string keyPref
         return { meta[1], meta[2], meta[3], meta[4], remaining, redis.call('SMEMBERS', KEYS[2]) }
         """;
 
-    private static readonly Script Reserve = new(ReserveLua);
-    private static readonly Script Adjust = new(AdjustLua);
-    private static readonly Script Load = new(LoadLua);
-    private static readonly Script Settings = new(SettingsLua);
-    private static readonly Script Read = new(ReadLua);
-
-    private sealed class Script(string text)
-    {
-        public string Text { get; } = text;
-
-#pragma warning disable CA5350 // EVALSHA names scripts by SHA-1; it is an identifier here, not a security measure.
-        public byte[] Sha1 { get; } = SHA1.HashData(Encoding.UTF8.GetBytes(text));
-#pragma warning restore CA5350
-    }
-
     /// <summary>The keys of one activity: meta, members, remaining (and the rebuild lock).</summary>
     public RedisKey[] Keys(Guid activityId)
     {
@@ -105,41 +95,34 @@ public sealed class RedisQuotaStore(IConnectionMultiplexer redis, string keyPref
 
     private RedisKey LockKey(Guid activityId) => $"{keyPrefix}{{act:{activityId:N}}}:lock";
 
-    /// <summary>EVALSHA, and EVAL once when the server does not know the script (e.g. after a restart).</summary>
-    private async Task<RedisResult> RunAsync(Script script, RedisKey[] keys, RedisValue[] values)
-    {
-        var db = redis.GetDatabase();
-        try
-        {
-            return await db.ScriptEvaluateAsync(script.Sha1, keys, values);
-        }
-        catch (RedisServerException ex) when (ex.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
-        {
-            return await db.ScriptEvaluateAsync(script.Text, keys, values);
-        }
-    }
+    /// <summary>
+    /// Runs a script. The client sends EVALSHA for a script it has sent before and EVAL again by itself when the server
+    /// answers NOSCRIPT (e.g. after a restart); this store used to do that by hand with StackExchange.Redis 1.2.6.
+    /// </summary>
+    private Task<RedisResult> RunAsync(string script, RedisKey[] keys, RedisValue[] values) =>
+        redis.GetDatabase().ScriptEvaluateAsync(script, keys, values);
 
     private static long Ms(DateTimeOffset t) => t.ToUnixTimeMilliseconds();
 
     private static long TtlMs(DateTimeOffset expiresAt, DateTimeOffset now) => Math.Max(60_000, (long)(expiresAt - now).TotalMilliseconds);
 
-    public async Task<ReserveOutcome> TryReserveAsync(Guid activityId, Guid residentId, bool eligible, DateTimeOffset now, CancellationToken ct = default)
+    public async Task<ReserveOutcome> TryReserveAsync(Guid activityId, Guid residentId, bool eligible, DateTimeOffset now, Guid attemptId, CancellationToken ct = default)
     {
-        var result = await RunAsync(Reserve, Keys(activityId), [residentId.ToString("N"), eligible ? "1" : "0", Ms(now)]);
+        var result = await RunAsync(ReserveLua, Keys(activityId), [residentId.ToString("N"), eligible ? "1" : "0", Ms(now), attemptId.ToString("N")]);
         return (ReserveOutcome)(int)result;
     }
 
     public Task ReleaseAsync(Guid activityId, Guid residentId, CancellationToken ct = default) =>
-        RunAsync(Adjust, Keys(activityId), [residentId.ToString("N"), "", "1"]);
+        RunAsync(AdjustLua, Keys(activityId), [residentId.ToString("N"), "", "1"]);
 
     public Task ForfeitAsync(Guid activityId, Guid residentId, CancellationToken ct = default) =>
-        RunAsync(Adjust, Keys(activityId), [residentId.ToString("N"), "", "0"]);
+        RunAsync(AdjustLua, Keys(activityId), [residentId.ToString("N"), "", "0"]);
 
     public Task AddAsync(Guid activityId, Guid residentId, CancellationToken ct = default) =>
-        RunAsync(Adjust, Keys(activityId), ["", residentId.ToString("N"), "1"]);
+        RunAsync(AdjustLua, Keys(activityId), ["", residentId.ToString("N"), "1"]);
 
     public Task TransferAsync(Guid activityId, Guid leaving, Guid joining, CancellationToken ct = default) =>
-        RunAsync(Adjust, Keys(activityId), [leaving.ToString("N"), joining.ToString("N"), "1"]);
+        RunAsync(AdjustLua, Keys(activityId), [leaving.ToString("N"), joining.ToString("N"), "1"]);
 
     public async Task<bool> LoadAsync(QuotaState state, bool onlyIfMissing, CancellationToken ct = default)
     {
@@ -153,15 +136,15 @@ public sealed class RedisQuotaStore(IConnectionMultiplexer redis, string keyPref
             TtlMs(state.ExpiresAt, clock.GetUtcNow()),
         };
         values.AddRange(state.Members.Select(m => (RedisValue)m.ToString("N")));
-        return (int)await RunAsync(Load, Keys(state.ActivityId), [.. values]) == 1;
+        return (int)await RunAsync(LoadLua, Keys(state.ActivityId), [.. values]) == 1;
     }
 
     public async Task<bool> UpdateSettingsAsync(Guid activityId, int capacity, bool open, DateTimeOffset opensAt, DateTimeOffset closesAt, DateTimeOffset expiresAt, CancellationToken ct = default) =>
-        (int)await RunAsync(Settings, Keys(activityId), [capacity, open ? "1" : "0", Ms(opensAt), Ms(closesAt), TtlMs(expiresAt, clock.GetUtcNow())]) == 1;
+        (int)await RunAsync(SettingsLua, Keys(activityId), [capacity, open ? "1" : "0", Ms(opensAt), Ms(closesAt), TtlMs(expiresAt, clock.GetUtcNow())]) == 1;
 
     public async Task<QuotaSnapshot?> ReadAsync(Guid activityId, CancellationToken ct = default)
     {
-        var parts = (RedisResult[])(await RunAsync(Read, Keys(activityId), []))!;
+        var parts = (RedisResult[])(await RunAsync(ReadLua, Keys(activityId), []))!;
         if (parts.Length == 0)
         {
             return null;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Points.Scoring.Challenger;
 using Points.Scoring.Metrics;
 using Points.Scoring.Synthetic;
 
@@ -14,11 +15,13 @@ public static class ScoringCli
     private const string Usage = """
         usage: scoring <verb> [options]
           train    --data FILE --label COLUMN --out model.json [--seed N] [--pdo 50 --base-score 650 --base-odds 20]
-                   [--c 1] [--model-version V] [--ignore col1,col2] [--behaviour-metadata]
-          evaluate --data FILE --label COLUMN [--folds 5] [--repeats 5] [--seed 0] [--c 1] [--ignore col1,col2]
+                   [--c 1] [--model-version V] [--ignore col1,col2] [--behaviour-metadata] [--no-challenger]
+          evaluate --data FILE --label COLUMN [--folds 5] [--repeats 5] [--seed 0] [--c 1] [--ignore col1,col2] [--no-challenger]
           explain  --model model.json
           generate --rows N --seed S --out FILE [--noise K]
         """;
+
+    private const int ComparisonFolds = 5;
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
@@ -88,7 +91,7 @@ public static class ScoringCli
             }
 
             var key = a[2..];
-            if (key == "behaviour-metadata")
+            if (key is "behaviour-metadata" or "no-challenger")
             {
                 result[key] = "true";
                 continue;
@@ -188,14 +191,15 @@ public static class ScoringCli
 
     private static void Train(Dictionary<string, string> o, TextWriter stdout)
     {
-        Allow(o, "data", "label", "out", "seed", "pdo", "base-score", "base-odds", "c", "model-version", "ignore", "behaviour-metadata");
+        Allow(o, "data", "label", "out", "seed", "pdo", "base-score", "base-odds", "c", "model-version", "ignore", "behaviour-metadata", "no-challenger");
         var output = Required(o, "out");
-        _ = Integer(o, "seed", 0, int.MinValue); // Fitting is deterministic; the seed is accepted for symmetry with evaluate.
+        // Fitting is deterministic; the seed draws the folds of the side-by-side comparison with the challenger.
+        var seed = Integer(o, "seed", 0, int.MinValue);
         var options = Options(o);
         var table = Load(o);
         var card = Scorecard.Fit(table, options);
         var report = card.Model.Report!;
-        stdout.WriteLine(string.Create(Inv, $"model {card.ModelVersion}: {report.Rows} rows, {report.Bads} bads ({report.BadRate:P2}), C={report.C}, {report.Iterations} IRLS iterations"));
+        stdout.WriteLine(string.Create(Inv, $"model {card.ModelVersion}: {report.Rows} rows, {report.Bads} bads ({report.BadRate:P2}), C={report.C}, {report.Solver ?? "irls"}{(report.Converged ? "" : " (not converged)")}"));
         stdout.WriteLine("features:");
         foreach (var f in report.Features.OrderByDescending(f => f.Kept).ThenByDescending(f => f.InformationValue ?? -1))
         {
@@ -212,20 +216,36 @@ public static class ScoringCli
             stdout.WriteLine("warning: " + w);
         }
 
+        if (!o.ContainsKey("no-challenger"))
+        {
+            // Same seeded, stratified folds for both; the challenger is only compared, never saved.
+            var cv = CrossValidation.Run(table, options, ComparisonFolds, 1, seed, challenger: new ChallengerOptions());
+            stdout.WriteLine(string.Create(Inv, $"cv{ComparisonFolds} seed={seed}: scorecard auc={cv.AucMean:F4} ks={cv.KsMean:F4}; challenger {cv.Challenger!.Method} auc={cv.Challenger.AucMean:F4} ks={cv.Challenger.KsMean:F4} (never scores a resident)"));
+        }
+
         card.Save(output);
         stdout.WriteLine("wrote " + output);
     }
 
     private static void Evaluate(Dictionary<string, string> o, TextWriter stdout)
     {
-        Allow(o, "data", "label", "folds", "repeats", "seed", "c", "ignore", "pdo", "base-score", "base-odds", "behaviour-metadata", "model-version");
+        Allow(o, "data", "label", "folds", "repeats", "seed", "c", "ignore", "pdo", "base-score", "base-odds", "behaviour-metadata", "model-version", "no-challenger");
         var folds = Integer(o, "folds", 5, 2);
         var repeats = Integer(o, "repeats", 5, 1);
         var seed = Integer(o, "seed", 0, int.MinValue);
         var options = Options(o);
         var table = Load(o);
+        var challenger = o.ContainsKey("no-challenger") ? null : new ChallengerOptions();
         var result = CrossValidation.Run(table, options, folds, repeats, seed,
-            f => stdout.WriteLine(string.Create(Inv, $"repeat={f.Repeat} fold={f.Fold} train={f.TrainRows} test={f.TestRows} auc={f.Auc:F4} ks={f.Ks:F4}")));
+            f => stdout.WriteLine(string.Create(Inv, $"repeat={f.Repeat} fold={f.Fold} train={f.TrainRows} test={f.TestRows} auc={f.Auc:F4} ks={f.Ks:F4}")
+                + (f.ChallengerAuc is { } ca ? string.Create(Inv, $" challenger_auc={ca:F4} challenger_ks={f.ChallengerKs:F4}") : "")),
+            challenger);
+        if (result.Challenger is { } c)
+        {
+            // The last line stays the scorecard's summary; the challenger's comes just before it.
+            stdout.WriteLine(string.Create(Inv, $"challenger={c.Method} auc={c.AucMean:F4} auc_sd={c.AucSd:F4} ks={c.KsMean:F4} ks_sd={c.KsSd:F4} (never scores a resident)"));
+        }
+
         stdout.WriteLine(string.Create(Inv, $"auc={result.AucMean:F4} auc_sd={result.AucSd:F4} ks={result.KsMean:F4} ks_sd={result.KsSd:F4}"));
     }
 

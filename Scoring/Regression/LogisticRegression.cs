@@ -1,38 +1,52 @@
-using MathNet.Numerics.LinearAlgebra;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers;
 
 namespace Points.Scoring.Regression;
 
 /// <summary>Result of a logistic regression fit.</summary>
-/// <param name="Intercept">b0 (unpenalised).</param>
+/// <param name="Intercept">b0 (unpenalised, unconstrained).</param>
 /// <param name="Coefficients">b_j, one per column.</param>
-/// <param name="Iterations">Newton steps taken.</param>
-/// <param name="Converged">True when the last step was below the tolerance.</param>
-public sealed record LogisticFit(double Intercept, IReadOnlyList<double> Coefficients, int Iterations, bool Converged);
+/// <param name="Converged">True when the optimality (KKT) conditions hold within <see cref="LogisticRegression.KktTolerance"/>.</param>
+/// <param name="KktResidual">Largest violation of the optimality conditions, per row (0 at the exact optimum).</param>
+public sealed record LogisticFit(double Intercept, IReadOnlyList<double> Coefficients, bool Converged, double KktResidual);
 
-/// <summary>Result of the non-negative refit loop.</summary>
+/// <summary>Result of the non-negative fit.</summary>
 /// <param name="Fit">Fit over the kept columns.</param>
 /// <param name="Kept">Indices (into the input columns) of the kept columns, in input order.</param>
-/// <param name="Dropped">Indices dropped for a negative coefficient, in drop order, with the coefficient that caused it.</param>
-public sealed record NonNegativeFit(LogisticFit Fit, IReadOnlyList<int> Kept, IReadOnlyList<(int Column, double Coefficient)> Dropped);
+/// <param name="Dropped">Indices whose coefficient the constraint held at zero, in input order.</param>
+public sealed record NonNegativeFit(LogisticFit Fit, IReadOnlyList<int> Kept, IReadOnlyList<int> Dropped);
 
 /// <summary>
-/// L2-regularised logistic regression by Newton's method (IRLS): g = Xᵀ(p − y) + w/C,
-/// H = XᵀWX + I/C (intercept unpenalised), w ← w − H⁻¹g solved with MathNet's dense Cholesky.
-/// Row sums run over a fixed number of chunks added in a fixed order, so results are identical on any
-/// number of cores.
+/// L2-regularised logistic regression fitted by ML.NET's L-BFGS trainer
+/// (<see cref="LbfgsLogisticRegressionBinaryTrainer"/>): minimises Σ log(1 + e^η) − yη + ‖w‖²/(2C)
+/// (intercept unpenalised), optionally with every coefficient held ≥ 0 (<c>EnforceNonNegativity</c>).
+/// One thread and a fixed seed, so the result is the same on any machine.
 /// </summary>
 public static class LogisticRegression
 {
-    private const int Chunks = 8;
+    /// <summary>Name of this optimizer in fit reports.</summary>
+    public const string Solver = "ml.net-lbfgs";
+
+    /// <summary>Largest KKT violation per row still counted as converged.</summary>
+    public const double KktTolerance = 1e-3;
+
+    /// <summary>Coefficients at or below this are treated as held at zero by the constraint.</summary>
+    public const double ZeroCoefficient = 1e-6;
+
+    private sealed class Row
+    {
+        public bool Label { get; set; }
+
+        public float[] Features { get; set; } = [];
+    }
 
     /// <summary>Fits P(y = 1) = 1/(1 + exp(−(b0 + Σ b_j x_j))).</summary>
     /// <param name="columns">Feature columns, each of length n.</param>
     /// <param name="labels">0/1 labels.</param>
     /// <param name="c">Inverse regularisation strength C (penalty w²/(2C)); use a large value for an unpenalised fit.</param>
-    /// <param name="maxIterations">Newton step limit.</param>
-    /// <param name="tolerance">Stop when the largest step is below this.</param>
-    public static LogisticFit Fit(IReadOnlyList<double[]> columns, IReadOnlyList<int> labels, double c = 1.0,
-        int maxIterations = 100, double tolerance = 1e-9)
+    /// <param name="nonNegative">Hold every coefficient (not the intercept) at ≥ 0.</param>
+    public static LogisticFit Fit(IReadOnlyList<double[]> columns, IReadOnlyList<int> labels, double c = 1.0, bool nonNegative = false)
     {
         ArgumentNullException.ThrowIfNull(columns);
         ArgumentNullException.ThrowIfNull(labels);
@@ -47,204 +61,104 @@ public static class LogisticRegression
             }
         }
 
-        var d = columns.Count + 1;
-        var w = new double[d];
-        var objective = Objective(columns, y, w, c);
-        var iterations = 0;
-        var converged = false;
-        while (iterations < maxIterations)
+        var d = columns.Count;
+        var rows = new Row[n];
+        for (var i = 0; i < n; i++)
         {
-            iterations++;
-            var (grad, hess) = GradientAndHessian(columns, y, w, c);
-            var h = Matrix<double>.Build.DenseOfArray(hess);
-            var gv = Vector<double>.Build.DenseOfArray(grad);
-            Vector<double> step;
-            try
-            {
-                step = h.Cholesky().Solve(gv);
-            }
-            catch (ArgumentException)
-            {
-                step = h.QR().Solve(gv);
-            }
-
-            // Backtracking keeps Newton monotone on nearly separable data.
-            var t = 1.0;
-            var candidate = new double[d];
-            double next;
-            while (true)
-            {
-                for (var j = 0; j < d; j++)
-                {
-                    candidate[j] = w[j] - (t * step[j]);
-                }
-
-                next = Objective(columns, y, candidate, c);
-                if (next <= objective + 1e-12 || t < 1e-6)
-                {
-                    break;
-                }
-
-                t /= 2;
-            }
-
-            var maxStep = 0.0;
+            var x = new float[d];
             for (var j = 0; j < d; j++)
             {
-                maxStep = Math.Max(maxStep, Math.Abs(candidate[j] - w[j]));
+                x[j] = (float)columns[j][i];
             }
 
-            Array.Copy(candidate, w, d);
-            objective = next;
-            if (maxStep < tolerance)
-            {
-                converged = true;
-                break;
-            }
+            rows[i] = new Row { Label = y[i] == 1, Features = x };
         }
 
-        return new LogisticFit(w[0], w[1..], iterations, converged);
+        var ml = new MLContext(seed: 0);
+        var schema = SchemaDefinition.Create(typeof(Row));
+        schema[nameof(Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, d);
+        var data = ml.Data.LoadFromEnumerable(rows, schema);
+        var trainer = ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options
+        {
+            LabelColumnName = nameof(Row.Label),
+            FeatureColumnName = nameof(Row.Features),
+            // ML.NET's objective is (Σ loss + L2/2 ‖w‖²)/n: L2 = 1/C is the same penalty as w²/(2C) on the summed loss.
+            L2Regularization = (float)(1 / c),
+            // With EnforceNonNegativity and no L1 term ML.NET's plain L-BFGS holds the intercept ≥ 0 as well; its
+            // orthant-wise (L1) optimizer exempts the intercept. An L1 of 1e-4 on the summed loss changes no coefficient.
+            L1Regularization = nonNegative ? 1e-4f : 0,
+            EnforceNonNegativity = nonNegative,
+            OptimizationTolerance = 1e-8f,
+            HistorySize = 20,
+            NumberOfThreads = 1,
+            ShowTrainingStatistics = false,
+        });
+        var model = trainer.Fit(data);
+        var linear = model.Model.SubModel;
+        var w = new double[d + 1];
+        w[0] = linear.Bias;
+        var weights = linear.Weights;
+        for (var j = 0; j < d; j++)
+        {
+            w[j + 1] = weights[j];
+        }
+
+        var residual = KktResidual(columns, y, w, c, nonNegative);
+        return new LogisticFit(w[0], w[1..], residual <= KktTolerance, residual);
     }
 
     /// <summary>
-    /// Fits, and while any coefficient is negative drops the column with the most negative one and refits
-    /// (a negative sign on a WoE column means collinearity and points running against the bad rate).
+    /// Fits with every coefficient held ≥ 0 (a negative sign on a WoE column means collinearity and points running
+    /// against the bad rate) and reports the columns the constraint held at zero: they add nothing to the model.
     /// </summary>
     public static NonNegativeFit FitNonNegative(IReadOnlyList<double[]> columns, IReadOnlyList<int> labels, double c = 1.0)
     {
         ArgumentNullException.ThrowIfNull(columns);
-        var kept = Enumerable.Range(0, columns.Count).ToList();
-        var dropped = new List<(int, double)>();
-        while (true)
+        var fit = Fit(columns, labels, c, nonNegative: true);
+        var kept = new List<int>();
+        var dropped = new List<int>();
+        for (var j = 0; j < fit.Coefficients.Count; j++)
         {
-            var fit = Fit(kept.Select(i => columns[i]).ToList(), labels, c);
-            var worst = -1;
-            for (var j = 0; j < fit.Coefficients.Count; j++)
-            {
-                if (fit.Coefficients[j] < 0 && (worst < 0 || fit.Coefficients[j] < fit.Coefficients[worst]))
-                {
-                    worst = j;
-                }
-            }
-
-            if (worst < 0)
-            {
-                return new NonNegativeFit(fit, kept, dropped);
-            }
-
-            dropped.Add((kept[worst], fit.Coefficients[worst]));
-            kept.RemoveAt(worst);
+            (fit.Coefficients[j] > ZeroCoefficient ? kept : dropped).Add(j);
         }
+
+        // A column held at zero carries no weight, so the kept columns' coefficients are already optimal without it.
+        var reduced = fit with { Coefficients = [.. kept.Select(j => fit.Coefficients[j])] };
+        return new NonNegativeFit(reduced, kept, dropped);
     }
 
-    private static double Objective(IReadOnlyList<double[]> columns, int[] y, double[] w, double c)
-    {
-        var partial = new double[Chunks];
-        var n = y.Length;
-        Parallel.For(0, Chunks, k =>
-        {
-            var (from, to) = Range(k, n);
-            var sum = 0.0;
-            for (var i = from; i < to; i++)
-            {
-                var eta = w[0];
-                for (var j = 0; j < columns.Count; j++)
-                {
-                    eta += w[j + 1] * columns[j][i];
-                }
-
-                // −log-likelihood, stable: log(1 + e^eta) − y·eta.
-                sum += (eta > 0 ? eta + Math.Log(1 + Math.Exp(-eta)) : Math.Log(1 + Math.Exp(eta))) - (y[i] * eta);
-            }
-
-            partial[k] = sum;
-        });
-        var total = 0.0;
-        for (var k = 0; k < Chunks; k++)
-        {
-            total += partial[k];
-        }
-
-        for (var j = 1; j < w.Length; j++)
-        {
-            total += w[j] * w[j] / (2 * c);
-        }
-
-        return total;
-    }
-
-    private static (int From, int To) Range(int chunk, int n) => ((int)((long)chunk * n / Chunks), (int)((long)(chunk + 1) * n / Chunks));
-
-    private static (double[] Grad, double[,] Hess) GradientAndHessian(IReadOnlyList<double[]> columns, int[] y, double[] w, double c)
+    /// <summary>
+    /// Largest violation of the optimality conditions of the penalised objective, divided by n: |∂/∂b0|, |∂/∂b_j| for a
+    /// free coefficient and max(0, −∂/∂b_j) for one held at zero. Computed in double precision.
+    /// </summary>
+    private static double KktResidual(IReadOnlyList<double[]> columns, int[] y, double[] w, double c, bool nonNegative)
     {
         var d = w.Length;
-        var n = y.Length;
-        var grads = new double[Chunks][];
-        var hessians = new double[Chunks][];
-        Parallel.For(0, Chunks, k =>
+        var g = new double[d];
+        for (var i = 0; i < y.Length; i++)
         {
-            var (from, to) = Range(k, n);
-            var g = new double[d];
-            var h = new double[d * d];
-            var x = new double[d];
-            x[0] = 1;
-            for (var i = from; i < to; i++)
+            var eta = w[0];
+            for (var j = 1; j < d; j++)
             {
-                var eta = w[0];
-                for (var j = 1; j < d; j++)
-                {
-                    x[j] = columns[j - 1][i];
-                    eta += w[j] * x[j];
-                }
-
-                var p = 1 / (1 + Math.Exp(-eta));
-                var r = p - y[i];
-                var wt = p * (1 - p);
-                for (var a = 0; a < d; a++)
-                {
-                    var xa = x[a];
-                    g[a] += xa * r;
-                    var wxa = wt * xa;
-                    var row = a * d;
-                    for (var b = a; b < d; b++)
-                    {
-                        h[row + b] += wxa * x[b];
-                    }
-                }
+                eta += w[j] * columns[j - 1][i];
             }
 
-            grads[k] = g;
-            hessians[k] = h;
-        });
-
-        var grad = new double[d];
-        var hess = new double[d, d];
-        for (var k = 0; k < Chunks; k++)
-        {
-            for (var a = 0; a < d; a++)
+            var r = (1 / (1 + Math.Exp(-eta))) - y[i];
+            g[0] += r;
+            for (var j = 1; j < d; j++)
             {
-                grad[a] += grads[k][a];
-                for (var b = a; b < d; b++)
-                {
-                    hess[a, b] += hessians[k][(a * d) + b];
-                }
+                g[j] += r * columns[j - 1][i];
             }
         }
 
-        for (var a = 0; a < d; a++)
-        {
-            for (var b = 0; b < a; b++)
-            {
-                hess[a, b] = hess[b, a];
-            }
-        }
-
+        var worst = Math.Abs(g[0]);
         for (var j = 1; j < d; j++)
         {
-            grad[j] += w[j] / c;
-            hess[j, j] += 1 / c;
+            var gj = g[j] + (w[j] / c);
+            var violation = nonNegative && w[j] <= ZeroCoefficient ? Math.Max(0, -gj) : Math.Abs(gj);
+            worst = Math.Max(worst, violation);
         }
 
-        return (grad, hess);
+        return y.Length == 0 ? 0 : worst / y.Length;
     }
 }

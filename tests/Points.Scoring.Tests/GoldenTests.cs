@@ -9,10 +9,13 @@ namespace Points.Scoring.Tests;
 /// Golden files: the serialised expert and a small trained model, and expert scores of fixed rows. File names
 /// carry ModelVersion and schema version, so changing either without committing new goldens fails. To accept a
 /// deliberate change run the tests with SCORING_UPDATE_GOLDEN=1 and commit the files under Golden/.
+/// A model stored by an earlier version of the library (golden-trained-1: IRLS) must keep loading and scoring to
+/// the same points; a change of the fitting method gets a new trained version (golden-trained-2: ML.NET L-BFGS).
 /// </summary>
 public class GoldenTests
 {
-    private const string TrainedVersion = "golden-trained-1";
+    private const string StoredTrainedVersion = "golden-trained-1";
+    private const string TrainedVersion = "golden-trained-2";
 
     private static string GoldenDirectory([CallerFilePath] string here = "") => Path.Combine(Path.GetDirectoryName(here)!, "Golden");
 
@@ -43,13 +46,7 @@ public class GoldenTests
     [Fact]
     public void ToJson_SmallTrainedModel_MatchesGolden()
     {
-        var population = PopulationGenerator.Generate(3000, seed: 7).Table;
-        var card = Scorecard.Fit(population, new ScorecardOptions
-        {
-            ModelVersion = TrainedVersion,
-            FeatureMetadata = BehaviourFeatures.Metadata,
-            TrainingWindow = new TrainingWindow { From = new DateOnly(2025, 1, 1), To = new DateOnly(2025, 12, 31), Description = "synthetic, seed 7" },
-        });
+        var card = SmallTrainedModel();
 
         AssertGolden(FileName(card, "json"), card.ToJson() + "\n");
     }
@@ -58,6 +55,41 @@ public class GoldenTests
     public void Score_ExpertScorecardOnFixedRows_MatchesGoldenScores()
     {
         var card = ExpertScorecard.Create();
+
+        AssertGolden(FileName(card, "scores.csv"), ScoresCsv(card));
+    }
+
+    [Fact]
+    public void Load_ModelStoredBeforeMlNet_RoundTripsAndScoresToGoldenPoints()
+    {
+        var path = Path.Combine(GoldenDirectory(), $"{StoredTrainedVersion}.schema{Scorecard.CurrentSchemaVersion}.json");
+        var stored = File.ReadAllText(path).Replace("\r\n", "\n", StringComparison.Ordinal);
+
+        var card = Scorecard.FromJson(stored);
+
+        Assert.Equal(StoredTrainedVersion, card.ModelVersion);
+        Assert.Equal(stored, card.ToJson() + "\n");
+        AssertGolden(FileName(card, "scores.csv"), ScoresCsv(card));
+    }
+
+    [Fact]
+    public void Score_SmallTrainedModelOnFixedRows_MatchesGoldenScores()
+    {
+        var card = SmallTrainedModel();
+
+        AssertGolden(FileName(card, "scores.csv"), ScoresCsv(card));
+    }
+
+    private static Scorecard SmallTrainedModel() =>
+        Scorecard.Fit(PopulationGenerator.Generate(3000, seed: 7).Table, new ScorecardOptions
+        {
+            ModelVersion = TrainedVersion,
+            FeatureMetadata = BehaviourFeatures.Metadata,
+            TrainingWindow = new TrainingWindow { From = new DateOnly(2025, 1, 1), To = new DateOnly(2025, 12, 31), Description = "synthetic, seed 7" },
+        });
+
+    private static string ScoresCsv(Scorecard card)
+    {
         var rows = PopulationGenerator.Generate(40, seed: 5).Table;
         var sb = new StringBuilder("row,score,rawPoints,pBad,tier,band,reasons\n");
         for (var i = 0; i < rows.RowCount; i++)
@@ -66,7 +98,7 @@ public class GoldenTests
             sb.Append(CultureInfo.InvariantCulture, $"{i},{r.Score},{r.RawPoints},{r.ProbabilityOfBad:F6},{r.Tier.Code},{r.Band},{string.Join('|', r.Reasons.Select(x => x.Feature))}\n");
         }
 
-        AssertGolden(FileName(card, "scores.csv"), sb.ToString());
+        return sb.ToString();
     }
 
     [Fact]
@@ -76,7 +108,10 @@ public class GoldenTests
         {
             $"{ExpertScorecard.Version}.schema{Scorecard.CurrentSchemaVersion}.json",
             $"{ExpertScorecard.Version}.schema{Scorecard.CurrentSchemaVersion}.scores.csv",
+            $"{StoredTrainedVersion}.schema{Scorecard.CurrentSchemaVersion}.json",
+            $"{StoredTrainedVersion}.schema{Scorecard.CurrentSchemaVersion}.scores.csv",
             $"{TrainedVersion}.schema{Scorecard.CurrentSchemaVersion}.json",
+            $"{TrainedVersion}.schema{Scorecard.CurrentSchemaVersion}.scores.csv",
         };
 
         var present = Directory.GetFiles(GoldenDirectory()).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray();

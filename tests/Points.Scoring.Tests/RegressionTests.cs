@@ -25,9 +25,10 @@ public class RegressionTests
 
         var fit = LogisticRegression.Fit([x], y, c: 1e12);
 
+        // ML.NET works in single precision: three decimals.
         Assert.True(fit.Converged);
-        Assert.Equal(Math.Log(3.0 / 7), fit.Intercept, 6);
-        Assert.Equal(1.694595720774, fit.Coefficients[0], 6);
+        Assert.Equal(Math.Log(3.0 / 7), fit.Intercept, 3);
+        Assert.Equal(1.694595720774, fit.Coefficients[0], 3);
     }
 
     [Fact]
@@ -46,13 +47,14 @@ public class RegressionTests
             g1 += x[i] * (p - y[i]);
         }
 
-        Assert.Equal(0, g0, 9);
-        Assert.Equal(0, g1 + fit.Coefficients[0], 9);
+        Assert.Equal(0, g0, 3);
+        Assert.Equal(0, g1 + fit.Coefficients[0], 3);
         Assert.InRange(fit.Coefficients[0], 0.5, 1.694);
+        Assert.True(fit.KktResidual < LogisticRegression.KktTolerance);
     }
 
     [Fact]
-    public void FitNonNegative_CollinearColumns_DropsMostNegativeAndRefits()
+    public void FitNonNegative_CollinearColumns_HoldsTheNegativeOneAtZeroAndDropsIt()
     {
         // b = a + e is a positive predictor on its own, but the true model is 2a - b, so jointly b gets a negative sign.
         var rng = new SeededRandom(2);
@@ -73,9 +75,40 @@ public class RegressionTests
 
         Assert.True(unrestricted.Coefficients[1] < 0);
         Assert.Equal([0], result.Kept);
-        Assert.Single(result.Dropped);
-        Assert.Equal(1, result.Dropped[0].Column);
+        Assert.Equal([1], result.Dropped);
+        Assert.Single(result.Fit.Coefficients);
         Assert.True(result.Fit.Coefficients[0] > 0);
+        Assert.True(result.Fit.Converged);
+    }
+
+    [Fact]
+    public void FitNonNegative_NegativeIntercept_IsNotConstrained()
+    {
+        var (x, y) = BinaryPredictor();
+        for (var i = 0; i < y.Length; i++)
+        {
+            // Mostly goods: the intercept must go well below zero while the coefficient stays positive.
+            y[i] = i is 9 or 18 or 19 ? 1 : 0;
+        }
+
+        var result = LogisticRegression.FitNonNegative([x], y, c: 1e6);
+
+        Assert.True(result.Fit.Intercept < -1.5);
+        Assert.True(result.Fit.Coefficients[0] > 0);
+    }
+
+    [Fact]
+    public void Fit_SameDataTwice_GivesIdenticalCoefficients()
+    {
+        var rng = new SeededRandom(3);
+        var a = Enumerable.Range(0, 2000).Select(_ => rng.NextGaussian()).ToArray();
+        var y = a.Select(v => rng.NextDouble() < 1 / (1 + Math.Exp(-v)) ? 1 : 0).ToArray();
+
+        var first = LogisticRegression.FitNonNegative([a], y);
+        var second = LogisticRegression.FitNonNegative([a], y);
+
+        Assert.Equal(first.Fit.Intercept, second.Fit.Intercept);
+        Assert.Equal(first.Fit.Coefficients, second.Fit.Coefficients);
     }
 
     [Fact]

@@ -33,13 +33,29 @@ public sealed class ScoringCliTests : IDisposable
         Assert.Equal(0, train.Code);
         Assert.Contains("auc_train=", train.Out, StringComparison.Ordinal);
         Assert.Contains("kept", train.Out, StringComparison.Ordinal);
+        Assert.Matches(new Regex(@"cv5 seed=1: scorecard auc=0\.\d{4} ks=0\.\d{4}; challenger ml\.net-fasttree auc=0\.\d{4} ks=0\.\d{4}"), train.Out);
         Assert.True(File.Exists(model));
         Assert.Equal(0, explain.Code);
         Assert.Contains("factor 28.8539, offset 487.123", explain.Out, StringComparison.Ordinal);
         Assert.Equal(0, evaluate.Code);
         var lines = evaluate.Out.TrimEnd().Split('\n');
-        Assert.Equal(7, lines.Length);
+        Assert.Equal(8, lines.Length);
+        Assert.All(lines[..6], l => Assert.Matches(new Regex(@" auc=0\.\d{4} ks=0\.\d{4} challenger_auc=0\.\d{4} challenger_ks=0\.\d{4}$"), l));
+        Assert.Matches(new Regex(@"^challenger=ml\.net-fasttree auc=0\.\d{4} auc_sd=0\.\d{4} ks=0\.\d{4} ks_sd=0\.\d{4} "), lines[^2]);
         Assert.Matches(new Regex(@"^auc=0\.\d{4} auc_sd=0\.\d{4} ks=0\.\d{4} ks_sd=0\.\d{4}$"), lines[^1]);
+    }
+
+    [Fact]
+    public void Evaluate_NoChallenger_PrintsOnlyTheScorecard()
+    {
+        var data = Path.Combine(_dir, "pop.csv");
+        Assert.Equal(0, Run("generate", "--rows", "2000", "--seed", "2", "--out", data).Code);
+
+        var evaluate = Run("evaluate", "--data", data, "--label", "bad", "--folds", "2", "--repeats", "1", "--no-challenger");
+
+        Assert.Equal(0, evaluate.Code);
+        Assert.DoesNotContain("challenger", evaluate.Out, StringComparison.Ordinal);
+        Assert.Equal(3, evaluate.Out.TrimEnd().Split('\n').Length);
     }
 
     [Theory]

@@ -6,9 +6,10 @@ using Microsoft.EntityFrameworkCore.Migrations.Operations.Builders;
 namespace Points.Infrastructure.Persistence.Migrations;
 
 /// <summary>
-/// Helpers for hand-written migrations (the EF design package does not restore here, so migrations
-/// are written by hand). Column types come from each provider's CLR type mapping, except instants:
-/// SQLite keeps them as UTC ticks (see PointsDbContext.ConfigureConventions).
+/// Helpers that keep a migration provider-neutral (one set serves PostgreSQL and SQLite): a migration drafted
+/// by <c>dotnet ef migrations add</c> has PostgreSQL's types written in, which these replace. Column types come
+/// from each provider's CLR type mapping, except instants: SQLite keeps them as UTC ticks (see
+/// PointsDbContext.ConfigureConventions).
 /// </summary>
 public static class MigrationTypes
 {

@@ -52,6 +52,38 @@ public sealed class QuotaReconcileTests(PointsApiFactory factory) : IClassFixtur
         Assert.True(repaired.Members.SetEquals(members));
         Assert.Equal(0, repaired.Remaining);
     }
+
+    /// <summary>
+    /// Redis holds a place for a resident whose attempt never wrote a row (its reply was lost with the connection and it
+    /// went elsewhere, or it failed while Redis was away). "Duplicate" would refuse them a place they do not have: the
+    /// database decides, admits them once, and a real second attempt is then a duplicate.
+    /// </summary>
+    [Fact]
+    public async Task SignUp_WhenRedisHoldsAPlaceNobodyWrote_DatabaseAdmitsThemOnce()
+    {
+        var id = await ActivityTestKit.PublishedAsync(factory, capacity: 2);
+        var store = factory.Services.GetRequiredService<IQuotaStore>();
+        var resident = PointsApiFactory.DemoResidentId(7);
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<QuotaRebuilder>().EnsureLoadedAsync(id, CancellationToken.None);
+        }
+
+        Assert.Equal(ReserveOutcome.Admitted, await store.TryReserveAsync(id, resident, true, factory.Services.GetRequiredService<TimeProvider>().GetUtcNow(), Guid.NewGuid()));
+        var client = await factory.ResidentAsync(7);
+
+        var first = await client.PostAsync($"/api/activities/{id}/signups", null);
+        var again = await client.PostAsync($"/api/activities/{id}/signups", null);
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal("signup.duplicate", (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+        Assert.Equal(1, await factory.WithDbAsync(db => db.SignUps.CountAsync(s => s.ActivityId == id && s.ResidentId == resident && s.Status == SignUpStatus.Active)));
+        Assert.Equal(1, await factory.WithDbAsync(db => db.Activities.Where(a => a.Id == id).Select(a => a.Taken).FirstAsync()));
+        var snapshot = await store.ReadAsync(id);
+        Assert.Equal([resident], snapshot!.Members);
+        Assert.Equal(1, snapshot.Remaining);
+    }
 }
 
 /// <summary>The same sign-up rules with the embedded in-process quota store (no Redis configured).</summary>

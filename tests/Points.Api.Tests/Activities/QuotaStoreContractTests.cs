@@ -64,7 +64,8 @@ public abstract class QuotaStoreContractTests
     /// <summary>One sign-up attempt as the service makes it: reserve (rebuilding a lost state), write, forfeit on no place.</summary>
     private async Task<ReserveOutcome> AttemptAsync(Guid id, Guid resident, Truth truth)
     {
-        var outcome = await Store.TryReserveAsync(id, resident, eligible: true, Now);
+        var attempt = Guid.NewGuid();
+        var outcome = await Store.TryReserveAsync(id, resident, eligible: true, Now, attempt);
         for (var i = 0; outcome == ReserveOutcome.Unknown && i < 50; i++)
         {
             await using (var held = await Store.TryLockAsync(id, TimeSpan.FromSeconds(5)))
@@ -76,7 +77,7 @@ public abstract class QuotaStoreContractTests
             }
 
             await Task.Delay(5);
-            outcome = await Store.TryReserveAsync(id, resident, eligible: true, Now);
+            outcome = await Store.TryReserveAsync(id, resident, eligible: true, Now, attempt);
         }
 
         if (outcome == ReserveOutcome.Admitted && !truth.TryInsert(resident))
@@ -99,7 +100,7 @@ public abstract class QuotaStoreContractTests
         await Store.LoadAsync(State(id, 30), onlyIfMissing: false);
         var residents = Residents(1000);
 
-        var outcomes = await Parallel(residents.Select(r => (Func<Task<ReserveOutcome>>)(() => Store.TryReserveAsync(id, r, true, Now))));
+        var outcomes = await Parallel(residents.Select(r => (Func<Task<ReserveOutcome>>)(() => Store.TryReserveAsync(id, r, true, Now, Guid.NewGuid()))));
 
         Assert.Equal(30, outcomes.Count(o => o == ReserveOutcome.Admitted));
         Assert.Equal(970, outcomes.Count(o => o == ReserveOutcome.Full));
@@ -116,11 +117,55 @@ public abstract class QuotaStoreContractTests
         await Store.LoadAsync(State(id, 5), onlyIfMissing: false);
         var resident = Guid.NewGuid();
 
-        var outcomes = await Parallel(Enumerable.Range(0, 50).Select(_ => (Func<Task<ReserveOutcome>>)(() => Store.TryReserveAsync(id, resident, true, Now))));
+        var outcomes = await Parallel(Enumerable.Range(0, 50).Select(_ => (Func<Task<ReserveOutcome>>)(() => Store.TryReserveAsync(id, resident, true, Now, Guid.NewGuid()))));
 
         Assert.Equal(1, outcomes.Count(o => o == ReserveOutcome.Admitted));
         Assert.Equal(49, outcomes.Count(o => o == ReserveOutcome.Duplicate));
         Assert.Equal(4, (await Store.ReadAsync(id))!.Remaining);
+    }
+
+    /// <summary>
+    /// A client that resends a reserve after a dropped connection, when the first run already took the place, must
+    /// hear the same answer: a second "admitted" for the same attempt, one place taken; any other attempt: duplicate.
+    /// </summary>
+    [Fact]
+    public async Task Reserve_SameAttemptResent_AdmittedAgainAndTakesOnePlace()
+    {
+        var id = Guid.NewGuid();
+        await Store.LoadAsync(State(id, 2), onlyIfMissing: false);
+        var resident = Guid.NewGuid();
+        var attempt = Guid.NewGuid();
+
+        var resent = await Parallel(Enumerable.Range(0, 20).Select(_ => (Func<Task<ReserveOutcome>>)(() => Store.TryReserveAsync(id, resident, true, Now, attempt))));
+
+        Assert.All(resent, o => Assert.Equal(ReserveOutcome.Admitted, o));
+        Assert.Equal(ReserveOutcome.Duplicate, await Store.TryReserveAsync(id, resident, true, Now, Guid.NewGuid()));
+        var snapshot = (await Store.ReadAsync(id))!;
+        Assert.Equal(1, snapshot.Remaining);
+        Assert.Equal([resident], snapshot.Members);
+
+        // Once the place is given back, the old attempt's resend is a new request: it takes a place like any other.
+        await Store.ReleaseAsync(id, resident);
+        Assert.Equal(2, (await Store.ReadAsync(id))!.Remaining);
+        Assert.Equal(ReserveOutcome.Admitted, await Store.TryReserveAsync(id, resident, true, Now, Guid.NewGuid()));
+        Assert.Equal(ReserveOutcome.Duplicate, await Store.TryReserveAsync(id, resident, true, Now, attempt));
+        Assert.Equal(1, (await Store.ReadAsync(id))!.Remaining);
+    }
+
+    [Fact]
+    public async Task Reserve_AttemptOfAMemberLoadedFromTheDatabase_IsDuplicate()
+    {
+        var id = Guid.NewGuid();
+        var resident = Guid.NewGuid();
+        var attempt = Guid.NewGuid();
+        await Store.LoadAsync(State(id, 3), onlyIfMissing: false);
+        Assert.Equal(ReserveOutcome.Admitted, await Store.TryReserveAsync(id, resident, true, Now, attempt));
+
+        // A rebuild forgets which attempt held the place: the resident is a member, every attempt of theirs a duplicate.
+        await Store.LoadAsync(State(id, 3, [resident]), onlyIfMissing: false);
+
+        Assert.Equal(ReserveOutcome.Duplicate, await Store.TryReserveAsync(id, resident, true, Now, attempt));
+        Assert.Equal(2, (await Store.ReadAsync(id))!.Remaining);
     }
 
     [Fact]
@@ -130,8 +175,8 @@ public abstract class QuotaStoreContractTests
         var resident = Guid.NewGuid();
         await Store.LoadAsync(State(id, 1, [resident]), onlyIfMissing: false);
 
-        Assert.Equal(ReserveOutcome.Duplicate, await Store.TryReserveAsync(id, resident, true, Now));
-        Assert.Equal(ReserveOutcome.Full, await Store.TryReserveAsync(id, Guid.NewGuid(), true, Now));
+        Assert.Equal(ReserveOutcome.Duplicate, await Store.TryReserveAsync(id, resident, true, Now, Guid.NewGuid()));
+        Assert.Equal(ReserveOutcome.Full, await Store.TryReserveAsync(id, Guid.NewGuid(), true, Now, Guid.NewGuid()));
     }
 
     public static TheoryData<int, bool, bool, ReserveOutcome> WindowEdges => new()
@@ -152,7 +197,7 @@ public abstract class QuotaStoreContractTests
         await Store.LoadAsync(State(id, 3, open: open), onlyIfMissing: false);
         Clock.Set(Opens.AddMilliseconds(msAfterOpening));
 
-        var outcome = await Store.TryReserveAsync(id, Guid.NewGuid(), eligible, Clock.GetUtcNow());
+        var outcome = await Store.TryReserveAsync(id, Guid.NewGuid(), eligible, Clock.GetUtcNow(), Guid.NewGuid());
 
         Assert.Equal(expected, outcome);
         Assert.Equal(expected == ReserveOutcome.Admitted ? 2 : 3, (await Store.ReadAsync(id))!.Remaining);
@@ -163,7 +208,7 @@ public abstract class QuotaStoreContractTests
     {
         var id = Guid.NewGuid();
 
-        Assert.Equal(ReserveOutcome.Unknown, await Store.TryReserveAsync(id, Guid.NewGuid(), true, Now));
+        Assert.Equal(ReserveOutcome.Unknown, await Store.TryReserveAsync(id, Guid.NewGuid(), true, Now, Guid.NewGuid()));
         Assert.Null(await Store.ReadAsync(id));
     }
 
@@ -190,9 +235,9 @@ public abstract class QuotaStoreContractTests
         await Store.LoadAsync(State(id, 30), onlyIfMissing: false);
         var residents = Residents(1000);
 
-        var first = Parallel(residents.Take(500).Select(r => (Func<Task<ReserveOutcome>>)(() => Store.TryReserveAsync(id, r, true, Now))));
+        var first = Parallel(residents.Take(500).Select(r => (Func<Task<ReserveOutcome>>)(() => Store.TryReserveAsync(id, r, true, Now, Guid.NewGuid()))));
         await Store.UpdateSettingsAsync(id, 50, true, Opens, Closes, Closes.AddDays(1));
-        var second = Parallel(residents.Skip(500).Select(r => (Func<Task<ReserveOutcome>>)(() => Store.TryReserveAsync(id, r, true, Now))));
+        var second = Parallel(residents.Skip(500).Select(r => (Func<Task<ReserveOutcome>>)(() => Store.TryReserveAsync(id, r, true, Now, Guid.NewGuid()))));
         var outcomes = (await first).Concat(await second).ToArray();
 
         Assert.Equal(50, outcomes.Count(o => o == ReserveOutcome.Admitted));
@@ -206,11 +251,11 @@ public abstract class QuotaStoreContractTests
     {
         var id = Guid.NewGuid();
         await Store.LoadAsync(State(id, 30), onlyIfMissing: false);
-        var before = await Parallel(Residents(10).Select(r => (Func<Task<ReserveOutcome>>)(() => Store.TryReserveAsync(id, r, true, Now))));
+        var before = await Parallel(Residents(10).Select(r => (Func<Task<ReserveOutcome>>)(() => Store.TryReserveAsync(id, r, true, Now, Guid.NewGuid()))));
         Assert.All(before, o => Assert.Equal(ReserveOutcome.Admitted, o));
 
         var lowered = Store.UpdateSettingsAsync(id, 15, true, Opens, Closes, Closes.AddDays(1));
-        var outcomes = await Parallel(Residents(500).Select(r => (Func<Task<ReserveOutcome>>)(() => Store.TryReserveAsync(id, r, true, Now))));
+        var outcomes = await Parallel(Residents(500).Select(r => (Func<Task<ReserveOutcome>>)(() => Store.TryReserveAsync(id, r, true, Now, Guid.NewGuid()))));
         await lowered;
 
         var snapshot = await Store.ReadAsync(id);
@@ -235,7 +280,7 @@ public abstract class QuotaStoreContractTests
             await Store.TransferAsync(id, l, waiting[i]);
             return true;
         })));
-        var rush = Parallel(Residents(500).Select(r => (Func<Task<ReserveOutcome>>)(() => Store.TryReserveAsync(id, r, true, Now))));
+        var rush = Parallel(Residents(500).Select(r => (Func<Task<ReserveOutcome>>)(() => Store.TryReserveAsync(id, r, true, Now, Guid.NewGuid()))));
         await transfers;
         var outcomes = await rush;
 
@@ -248,7 +293,7 @@ public abstract class QuotaStoreContractTests
         // A plain release frees exactly one place, which exactly one of many takes.
         await Store.ReleaseAsync(id, holders[29]);
         await Store.ReleaseAsync(id, holders[29]);
-        var second = await Parallel(freed.Concat(Residents(200)).Select(r => (Func<Task<ReserveOutcome>>)(() => Store.TryReserveAsync(id, r, true, Now))));
+        var second = await Parallel(freed.Concat(Residents(200)).Select(r => (Func<Task<ReserveOutcome>>)(() => Store.TryReserveAsync(id, r, true, Now, Guid.NewGuid()))));
         Assert.Equal(1, second.Count(o => o == ReserveOutcome.Admitted));
         Assert.Equal(30, (await Store.ReadAsync(id))!.Members.Count);
     }

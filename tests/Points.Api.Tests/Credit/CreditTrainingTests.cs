@@ -82,6 +82,11 @@ public sealed class CreditTrainingTests(PointsApiFactory factory) : IClassFixtur
         Assert.Equal(2, card.GetProperty("groupComparison").GetArrayLength());
         Assert.True(card.GetProperty("metrics").GetProperty("cv").GetProperty("aucSd").GetDouble() >= 0);
         Assert.True(card.TryGetProperty("impactAssessment", out _));
+        var challenger = card.GetProperty("challenger");
+        Assert.Equal("ml.net-fasttree", challenger.GetProperty("method").GetString());
+        Assert.InRange(challenger.GetProperty("aucMean").GetDouble(), 0.5, 1.0);
+        Assert.InRange(challenger.GetProperty("ksMean").GetDouble(), 0.0, 1.0);
+        Assert.Equal("ml.net-lbfgs", JsonDocument.Parse(stored.Artefact).RootElement.GetProperty("report").GetProperty("solver").GetString());
         Assert.Equal("2026-10-01", card.GetProperty("dataWindow").GetProperty("to").GetString());
 
         var models = await platform.GetFromJsonAsync<JsonElement>("/api/admin/credit/models");

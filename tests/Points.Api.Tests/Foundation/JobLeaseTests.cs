@@ -36,7 +36,8 @@ public sealed class JobLeaseTests(PointsApiFactory factory) : IClassFixture<Poin
     }
 
     private JobScheduler NewHost(string holder, IScheduledJob job) =>
-        new(factory.Services.GetRequiredService<IServiceScopeFactory>(), [job], Options.Create(new SchedulerOptions { InstanceId = holder }), factory.Clock, NullLogger<JobScheduler>.Instance);
+        new(factory.Services.GetRequiredService<IServiceScopeFactory>(), [job], Options.Create(new SchedulerOptions { InstanceId = holder }), factory.Clock,
+            factory.Services.GetRequiredService<Points.Infrastructure.Diagnostics.PointsMetrics>(), NullLogger<JobScheduler>.Instance);
 
     [Fact]
     public async Task TwoHosts_RacingOnOneJob_NeverRunItTogether()
