@@ -2340,6 +2340,77 @@ namespace Points.Infrastructure.Persistence.Migrations
                     b.ToTable("communities", (string)null);
                 });
 
+            modelBuilder.Entity("Points.Domain.Regions.CommunityMove", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("decided_at");
+
+                    b.Property<Guid?>("DecidedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("decided_by");
+
+                    b.Property<Guid?>("FromCommunityId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("from_community_id");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("note");
+
+                    b.Property<DateTimeOffset>("RequestedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("requested_at");
+
+                    b.Property<Guid>("ResidentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("resident_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<Guid>("ToCommunityId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("to_community_id");
+
+                    b.Property<Guid?>("ToGridId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("to_grid_id");
+
+                    b.Property<Guid>("TownId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("town_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_community_moves");
+
+                    b.HasIndex("FromCommunityId")
+                        .HasDatabaseName("ix_community_moves_from_community_id");
+
+                    b.HasIndex("ToGridId")
+                        .HasDatabaseName("ix_community_moves_to_grid_id");
+
+                    b.HasIndex("TownId")
+                        .HasDatabaseName("ix_community_moves_town_id");
+
+                    b.HasIndex("ResidentId", "Status")
+                        .HasDatabaseName("ix_community_moves_resident_id_status");
+
+                    b.HasIndex("ToCommunityId", "Status")
+                        .HasDatabaseName("ix_community_moves_to_community_id_status");
+
+                    b.ToTable("community_moves", (string)null);
+                });
+
             modelBuilder.Entity("Points.Domain.Regions.Grid", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2799,6 +2870,42 @@ namespace Points.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_communities_towns_town_id");
+                });
+
+            modelBuilder.Entity("Points.Domain.Regions.CommunityMove", b =>
+                {
+                    b.HasOne("Points.Domain.Regions.Community", null)
+                        .WithMany()
+                        .HasForeignKey("FromCommunityId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_community_moves_communities_from_community_id");
+
+                    b.HasOne("Points.Domain.Identity.UserAccount", null)
+                        .WithMany()
+                        .HasForeignKey("ResidentId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_community_moves_users_resident_id");
+
+                    b.HasOne("Points.Domain.Regions.Community", null)
+                        .WithMany()
+                        .HasForeignKey("ToCommunityId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_community_moves_communities_to_community_id");
+
+                    b.HasOne("Points.Domain.Regions.Grid", null)
+                        .WithMany()
+                        .HasForeignKey("ToGridId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_community_moves_grids_to_grid_id");
+
+                    b.HasOne("Points.Domain.Regions.Town", null)
+                        .WithMany()
+                        .HasForeignKey("TownId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_community_moves_towns_town_id");
                 });
 
             modelBuilder.Entity("Points.Domain.Regions.Grid", b =>
