@@ -208,6 +208,7 @@ public static class ApiSetup
         app.MapWeChatPush();
         app.MapParticipation();
         app.MapResidents();
+        app.MapConsole();
         return app;
     }
 }

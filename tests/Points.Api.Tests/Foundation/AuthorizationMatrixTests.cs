@@ -15,7 +15,7 @@ namespace Points.Api.Tests.Foundation;
 /// </summary>
 public sealed partial class AuthorizationMatrixTests(PointsApiFactory factory) : IClassFixture<PointsApiFactory>
 {
-    private static readonly string[] PublicPrefixes = ["/healthz", "/readyz", "/openapi", "/api/auth/", "/api/public/", "/api/wechat/push"];
+    private static readonly string[] PublicPrefixes = ["/healthz", "/readyz", "/openapi", "/api/auth/", "/api/public/", "/api/wechat/push", "/console"];
 
     public sealed record Route(string Method, string Template, bool AllowsAnonymous, bool RequiresAuth);
 
@@ -139,6 +139,8 @@ public sealed partial class AuthorizationMatrixTests(PointsApiFactory factory) :
         { Role.Admin, "GET", "/api/residents", 200 },
         { Role.Resident, "GET", $"/api/residents/{PointsApiFactory.DemoResidentId(1)}", 403 },
         { Role.TownStaff, "GET", $"/api/residents/{PointsApiFactory.DemoResidentId(1)}", 200 },
+        { null, "GET", "/console/", 200 },
+        { null, "GET", "/console/activities", 200 },
     };
 
     /// <summary>
