@@ -169,6 +169,7 @@ public static class ApiSetup
         app.UseRequestTiming();
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = Problems.HandleException });
         app.UseStatusCodePages();
+        app.UseConsolePaths();
         app.UseRouting();
         app.UseRequestSizeLimit();
         app.UseAuthentication();

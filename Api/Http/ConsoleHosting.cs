@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Rewrite;
+
 namespace Points.Api.Http;
 
 /// <summary>
@@ -9,9 +11,15 @@ public static class ConsoleHosting
 {
     public const string Prefix = "/console";
 
+    /// <summary>
+    /// The console's packages (AntDesign's scripts and styles) are static assets at /_content/…; the console asks for
+    /// them relative to its base, /console/_content/…. Runs before routing.
+    /// </summary>
+    public static void UseConsolePaths(this WebApplication app) =>
+        app.UseRewriter(new RewriteOptions().AddRewrite("^console/_content/(.*)$", "_content/$1", skipRemainingRules: true));
+
     public static void MapConsole(this WebApplication app)
     {
-        app.MapGet(Prefix, () => TypedResults.Redirect(Prefix + "/")).AllowAnonymous().ExcludeFromDescription();
         app.MapStaticAssets().AllowAnonymous();
         app.MapFallbackToFile(Prefix.TrimStart('/') + "/{*path:nonfile}", "console/index.html").AllowAnonymous();
     }

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using MiniExcelLibs;
+using Points.Api.Tests.Infrastructure;
 using Points.Domain.Identity;
 
 namespace Points.Console.Tests;
@@ -74,8 +75,8 @@ public sealed partial class ConsoleLoopTests(ConsoleServer server) : IClassFixtu
         await staff.GetByLabel("活动标题").FillAsync(title);
         await staff.GetByLabel("活动类别").SelectOptionAsync(new SelectOptionValue { Label = "护河巡河" });
         await staff.GetByLabel("活动地址").FillAsync("东山村村委会");
-        await staff.GetByLabel("开始时间").FillAsync(starts.ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture));
-        await staff.GetByLabel("结束时间").FillAsync(starts.AddMinutes(10).ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture));
+        await staff.GetByLabel("开始时间", new() { Exact = true }).FillAsync(starts.ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture));
+        await staff.GetByLabel("结束时间", new() { Exact = true }).FillAsync(starts.AddMinutes(10).ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture));
         await staff.GetByLabel("名额").FillAsync("5");
         await staff.GetByLabel("积分", new() { Exact = true }).FillAsync("15");
         await staff.GetByRole(AriaRole.Button, new() { Name = "保存" }).ClickAsync();
@@ -162,7 +163,7 @@ public sealed partial class ConsoleLoopTests(ConsoleServer server) : IClassFixtu
     private async Task<(HttpClient Client, Guid Id)> ResidentAsync(string name)
     {
         var client = await server.ClientAsAsync(Role.Resident, "e2e-" + Guid.NewGuid().ToString("N")[..10]);
-        (await client.PatchAsJsonAsync("/api/me", new { displayName = name })).EnsureSuccessStatusCode();
+        (await client.PatchAsJsonAsync("/api/me", new { displayName = name, communityId = PointsApiFactory.DongshanId })).EnsureSuccessStatusCode();
         var me = await client.GetFromJsonAsync<JsonElement>("/api/me");
         return (client, me.GetProperty("id").GetGuid());
     }
