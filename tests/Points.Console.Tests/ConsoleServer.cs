@@ -24,7 +24,7 @@ public sealed class ConsoleServer : PointsApiFactory, IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Clock.Set(DateTimeOffset.UtcNow);
+        Clock.SetUtcNow(DateTimeOffset.UtcNow);
         UseKestrel(0);
         StartServer();
         var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
