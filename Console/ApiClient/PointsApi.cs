@@ -253,7 +253,7 @@ public sealed class PointsApi(HttpClient http, Session session)
 
     private static string? Text(JsonElement doc, string name) => doc.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
-    private static string? Day(DateOnly? day) => day?.ToString("yyyy-MM-dd'T'00:00:00'+08:00'", CultureInfo.InvariantCulture);
+    private static string? Day(DateOnly? day) => day is { } d ? d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "T00:00:00+08:00" : null;
 
     private static string Query(params (string Name, string? Value)[] parts)
     {

@@ -21,6 +21,7 @@ public sealed partial class ConsoleLoopTests(ConsoleServer server) : IClassFixtu
     {
         var page = await server.NewPageAsync();
         await page.GotoAsync("console/reviews");
+        await page.GetByLabel("用户名").WaitForAsync();
         await ConsoleServer.ScreenshotAsync(page, "01-sign-in");
         Assert.Equal("username", await page.GetByLabel("用户名").GetAttributeAsync("autocomplete"));
         Assert.Equal("current-password", await page.GetByLabel("密码").GetAttributeAsync("autocomplete"));

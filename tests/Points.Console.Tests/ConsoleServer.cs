@@ -35,7 +35,7 @@ public sealed class ConsoleServer : PointsApiFactory, IAsyncLifetime
         {
             ExecutablePath = ChromiumPath,
             Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-extensions", "--no-first-run"],
+            Args = ["--lang=zh-CN", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-extensions", "--no-first-run"],
         });
         Directory.CreateDirectory(ScreenshotDir);
 
