@@ -201,6 +201,7 @@ public static class ApiSetup
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = Problems.HandleException });
         app.UseStatusCodePages();
         app.UseMetricsAccess();
+        app.UseConsolePaths();
         app.UseRouting();
         app.UseRequestSizeLimit();
         app.UseAuthentication();
@@ -243,6 +244,7 @@ public static class ApiSetup
         app.MapWeChatPush();
         app.MapParticipation();
         app.MapResidents();
+        app.MapConsole();
         return app;
     }
 }

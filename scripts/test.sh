@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The test command: installs PostgreSQL and Redis when missing (apt-get, as root), starts throwaway
+# The test command: installs PostgreSQL, Redis and chromium (+ a CJK font) when missing (apt-get, as root), starts throwaway
 # instances on free loopback ports with data in a temporary folder, runs every test against them,
 # and stops them on exit (also on failure or Ctrl-C).
 #   scripts/test.sh                 all tests
@@ -34,6 +34,9 @@ command -v redis-server >/dev/null || missing+=(redis-server)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 faketime_lib() { for f in /usr/lib/*/faketime/libfaketime.so.1 /usr/lib/faketime/libfaketime.so.1; do [ -f "$f" ] && { echo "$f"; return; }; done; return 0; }
 [ -n "$CLOCK_OFFSET" ] && [ -z "$(faketime_lib)" ] && missing+=(faketime)
+# the console's browser tests drive Debian's chromium; without a CJK font it draws Chinese as boxes
+command -v chromium >/dev/null || missing+=(chromium)
+[ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || missing+=(fonts-wqy-microhei)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then log "need root to install: ${missing[*]}"; exit 1; fi
   log "installing: ${missing[*]}"

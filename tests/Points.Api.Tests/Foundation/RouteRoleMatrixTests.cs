@@ -171,10 +171,27 @@ public sealed class RouteRoleMatrixTests(PointsApiFactory factory) : IClassFixtu
 
     private static string Key(AuthorizationMatrixTests.Route route) => $"{route.Method} {route.Template}";
 
+    /// <summary>The console's files (one route per file, from MapStaticAssets) and its page fallback: public, GET/HEAD only, no API.</summary>
+    private static readonly string[] ConsoleFiles = ["/console", "/_content/", "/Points.Api."];
+
+    private static bool IsConsoleFile(AuthorizationMatrixTests.Route route) => ConsoleFiles.Any(p => route.Template.StartsWith(p, StringComparison.Ordinal));
+
+    private List<AuthorizationMatrixTests.Route> ApiRoutes() =>
+        AuthorizationMatrixTests.RoutesOf(factory.Services).Where(r => r.Template != "/docs" && !IsConsoleFile(r)).ToList();
+
+    [Fact]
+    public void ConsoleFiles_ArePublicReadsOnly()
+    {
+        var files = AuthorizationMatrixTests.RoutesOf(factory.Services).Where(IsConsoleFile).ToList();
+
+        Assert.NotEmpty(files);
+        Assert.All(files, f => Assert.True(f.AllowsAnonymous && f.Method is "GET" or "HEAD", $"{Key(f)} should be a public read"));
+    }
+
     [Fact]
     public void EveryMappedRoute_IsInTheTable_AndEveryListedRouteIsMapped()
     {
-        var mapped = AuthorizationMatrixTests.RoutesOf(factory.Services).Where(r => r.Template != "/docs").Select(Key).ToHashSet();
+        var mapped = ApiRoutes().Select(Key).ToHashSet();
 
         var unlisted = mapped.Where(k => !Table.ContainsKey(k)).Order().ToList();
         var gone = Table.Keys.Where(k => !mapped.Contains(k)).Order().ToList();
@@ -194,7 +211,7 @@ public sealed class RouteRoleMatrixTests(PointsApiFactory factory) : IClassFixtu
 
         var failures = new List<string>();
         var calls = 0;
-        foreach (var route in AuthorizationMatrixTests.RoutesOf(factory.Services).Where(r => Table.ContainsKey(Key(r))))
+        foreach (var route in ApiRoutes().Where(r => Table.ContainsKey(Key(r))))
         {
             var entry = Table[Key(route)];
             if (entry == "Public")
