@@ -17,7 +17,7 @@ public sealed class FormTests : BunitContext
     public FormTests()
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddSingleton(TimeProvider.System);
+        Services.AddSingleton<TimeProvider>(Points.Testing.TestClocks.AtDefaultStart());
         Services.AddScoped<Session>();
         Services.AddScoped(_ => new HttpClient(_handler) { BaseAddress = new Uri("http://console.test/") });
         Services.AddScoped<PointsApi>();
