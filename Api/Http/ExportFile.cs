@@ -17,8 +17,6 @@ public static class ExportFile
 {
     public const string XlsxContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-    public static bool Wanted(string? format) => Format(format) is not null;
-
     /// <summary><c>csv</c> or <c>xlsx</c>; null means JSON.</summary>
     public static string? Format(string? format) =>
         string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase) ? "csv"
