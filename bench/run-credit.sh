@@ -48,24 +48,24 @@ ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="http://127.0.0.1:$PORT" \
 API=$!; echo "api pid $API"
 for _ in $(seq 60); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 1; done
 BANK_RC=0
-$BENCH bank --pg "$CONN" --url "http://127.0.0.1:$PORT" --connections 64 --seconds 20 --rounds "${ROUNDS:-5}" --tokens 10000 || BANK_RC=$?
+BENCH_P99_FILE="$LOG.bank" $BENCH bank --pg "$CONN" --url "http://127.0.0.1:$PORT" --connections 64 --seconds 20 --rounds "${ROUNDS:-5}" --tokens 10000 || BANK_RC=$?
 
-# The machine's floor in the same run: the shared anchor's plain Kestrel app (GET /plaintext), same wrk, same
-# connections, same sessions. The bank query's p99 is reported against its p99.
-ANCHORS=${ANCHORS_DIR:-$ROOT/../shared/anchors}
-if [ -d "$ANCHORS/web" ]; then
-  kill "$API" 2>/dev/null || true; wait "$API" 2>/dev/null || true; API=""
-  WEB=$(mktemp -d /tmp/credit-anchor.XXXXXX); cp -r "$ANCHORS/web/." "$WEB/"
-  dotnet build "$WEB" -c Release -nologo -v q -o "$WEB/out" >/dev/null
-  ANCHORS_REDIS="$POINTS_TEST_REDIS" ANCHORS_SIGNUP_LUA="$ANCHORS/signup.lua" ASPNETCORE_URLS="http://127.0.0.1:$PORT" \
-    Logging__LogLevel__Default=Warning setsid dotnet "$WEB/out/AnchorsWeb.dll" > /dev/null 2>&1 &
-  API=$!
-  for _ in $(seq 60); do curl -sf "http://127.0.0.1:$PORT/plaintext" >/dev/null && break; sleep 1; done
-  setsid wrk -t2 -c64 -d10s "http://127.0.0.1:$PORT/plaintext" > /dev/null
-  ANCHOR=$(setsid wrk -t2 -c64 -d20s --latency "http://127.0.0.1:$PORT/plaintext")
-  echo "anchor (plain Kestrel GET /plaintext, wrk, 64 connections, 20 s): $(echo "$ANCHOR" | awk '/Requests\/sec/ {print $2}') req/s; p50 $(echo "$ANCHOR" | awk '$1=="50%" {print $2}'), p90 $(echo "$ANCHOR" | awk '$1=="90%" {print $2}'), p99 $(echo "$ANCHOR" | awk '$1=="99%" {print $2}')"
-  rm -rf "$WEB"
-else
-  echo "anchor: $ANCHORS/web not found (set ANCHORS_DIR); no plain Kestrel figure this run"
+# The machine's floor in the same run: the project's own minimal Kestrel app (bench/Points.Bench.Anchor,
+# GET /plaintext), same wrk, same connections, same sessions. The bank query's p99 is reported against its p99.
+kill "$API" 2>/dev/null || true; wait "$API" 2>/dev/null || true; API=""
+dotnet build bench/Points.Bench.Anchor -c Release -nologo -v q >/dev/null
+ASPNETCORE_URLS="http://127.0.0.1:$PORT" setsid dotnet artifacts/bin/Points.Bench.Anchor/release/Points.Bench.Anchor.dll > /dev/null 2>&1 &
+API=$!
+for _ in $(seq 60); do curl -sf "http://127.0.0.1:$PORT/plaintext" >/dev/null && break; sleep 1; done
+setsid wrk -t2 -c64 -d10s "http://127.0.0.1:$PORT/plaintext" > /dev/null
+ANCHOR=$(setsid wrk -t2 -c64 -d20s --latency "http://127.0.0.1:$PORT/plaintext")
+ANCHOR_RPS=$(echo "$ANCHOR" | awk '/Requests\/sec/ {print $2}')
+ANCHOR_P99=$(echo "$ANCHOR" | awk '$1=="99%" {print $2}')
+echo "anchor (plain Kestrel GET /plaintext, wrk, 64 connections, 20 s): $ANCHOR_RPS req/s; p50 $(echo "$ANCHOR" | awk '$1=="50%" {print $2}'), p90 $(echo "$ANCHOR" | awk '$1=="90%" {print $2}'), p99 $ANCHOR_P99"
+to_ms() { case "$1" in *us) awk -v v="${1%us}" 'BEGIN {print v/1000}' ;; *ms) echo "${1%ms}" ;; *s) awk -v v="${1%s}" 'BEGIN {print v*1000}' ;; *) echo "$1" ;; esac; }
+if [ -f "$LOG.bank" ]; then
+  BANK_P99_MS=$(cat "$LOG.bank"); rm -f "$LOG.bank"
+  A=$(to_ms "$ANCHOR_P99")
+  echo "bank query p99 (worst round): $BANK_P99_MS ms; anchor plain Kestrel p99: $A ms; ratio $(awk -v a="$BANK_P99_MS" -v b="$A" 'BEGIN {printf "%.2f", a/b}')"
 fi
 exit $BANK_RC

@@ -307,6 +307,10 @@ static async Task<int> BankAsync(string pg, string url, int connections, int sec
     p99s.Sort();
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"bank query p99 over {rounds} rounds: median {p99s[p99s.Count / 2]:F2}ms, worst {p99s[^1]:F2}ms, best {p99s[0]:F2}ms"));
+    if (Environment.GetEnvironmentVariable("BENCH_P99_FILE") is { Length: > 0 } p99File)
+    {
+        await File.WriteAllTextAsync(p99File, p99s[^1].ToString("F2", CultureInfo.InvariantCulture));
+    }
     work.Delete(true);
     return ok ? 0 : 1;
 }

@@ -68,6 +68,7 @@ if (options.Get("probe", "") is { Length: > 0 } probePaths)
 Console.WriteLine($"api {api}  residents {residentCount}  phase {seconds} s  pgbench tpcb-like c8: {pgbenchTps:F0} tps");
 Console.WriteLine("connections\tredemptions/s\tp50 ms\tp99 ms\terrors\tratio to pgbench\tCPU ms per redemption: api / postgres / bench client");
 var results = new List<string>();
+var summaries = new List<string>();
 var paycodeQueue = new System.Collections.Concurrent.ConcurrentQueue<string>();
 var previousRate = double.Parse(options.Get("expected-rps", "400"), CultureInfo.InvariantCulture);
 foreach (var c in connections)
@@ -115,12 +116,16 @@ foreach (var c in connections)
         $"{c}\t{rps:F0}\t{Percentile(all, 0.50):F2}\t{Percentile(all, 0.99):F2}\t{errors}\t{(pgbenchTps > 0 ? rps / pgbenchTps : 0):P0}\t{cpu}");
     Console.WriteLine(line);
     results.Add(line);
+    summaries.Add(string.Create(CultureInfo.InvariantCulture,
+        $"redemptions at {c} connections: {rps:F0} req/s; anchor pgbench tpcb-like c8: {pgbenchTps:F0} tps; ratio {(pgbenchTps > 0 ? rps / pgbenchTps : 0):0.00}"));
     if (paycodes.IsEmpty)
     {
         Console.WriteLine($"  (paycodes ran out after {elapsed:F1} s; the rate above is over that time)");
     }
 }
 
+Console.WriteLine();
+summaries.ForEach(Console.WriteLine);
 return 0;
 
 // utime+stime (+ reaped children for the postmaster, whose backends come and go) of a process and its children, in ms.

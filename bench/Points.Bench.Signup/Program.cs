@@ -22,6 +22,9 @@ var pgBase = Environment.GetEnvironmentVariable("POINTS_BENCH_PG") ?? throw new 
 var redis = Environment.GetEnvironmentVariable("POINTS_BENCH_REDIS") ?? throw new InvalidOperationException("POINTS_BENCH_REDIS is not set");
 var root = Environment.GetEnvironmentVariable("POINTS_ROOT") ?? Directory.GetCurrentDirectory();
 var seconds = int.Parse(Environment.GetEnvironmentVariable("POINTS_BENCH_SECONDS") ?? "8", CultureInfo.InvariantCulture);
+// The warm-up must outlast tiered compilation: with 2 s, a fifth of the API's CPU in the measured window was the JIT
+// (perf: the ".NET Tiered Com" thread) and a plain endpoint cost 4x its steady state; after ~16 s of load it settles.
+var warmup = int.Parse(Environment.GetEnvironmentVariable("POINTS_BENCH_WARMUP") ?? "20", CultureInfo.InvariantCulture);
 const int Connections = 64;
 const string SigningKey = "bench-signing-key-that-is-long-enough-0123456789";
 var townId = DemoSeeder.StableId("town");
@@ -56,6 +59,7 @@ var env = new Dictionary<string, string>
     ["Points__DataDir"] = Path.GetTempPath(),
     ["Points__SeedDemo"] = "false",
     ["Logging__LogLevel__Default"] = "Warning",
+    ["Metrics__Enabled"] = Environment.GetEnvironmentVariable("POINTS_BENCH_METRICS") ?? "true",
 };
 
 Process Start(params string[] args)
@@ -99,7 +103,6 @@ await using (var c = new NpgsqlConnection(cs))
     await insert.ExecuteNonQueryAsync();
 }
 
-var api = Start("--urls", $"http://127.0.0.1:{port}");
 var tokens = new TokenService(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(SigningKey)), new AuthOptions(), TimeProvider.System);
 string Token(Guid id, string role) => tokens.CreateAccessToken(
 [
@@ -110,6 +113,52 @@ string Token(Guid id, string role) => tokens.CreateAccessToken(
 ]);
 var residentTokens = residents.Select(r => Token(r, "Resident")).ToArray();
 
+var wrk = FindWrk();
+var tokensFile = Path.Combine(Path.GetTempPath(), $"points-bench-tokens-{Guid.NewGuid():N}.txt");
+await File.WriteAllLinesAsync(tokensFile, residentTokens[..^1]);
+
+// The anchors, in this run, before the API starts so that nothing else competes: the project's own minimal
+// Kestrel app (bench/Points.Bench.Anchor), plain text and one EVALSHA, driven by the same wrk and connections.
+Run? anchorPlain = null, anchorRedis = null;
+var anchorDll = Path.Combine(root, "artifacts", "bin", "Points.Bench.Anchor", "release", "Points.Bench.Anchor.dll");
+if (wrk is not null && File.Exists(anchorDll))
+{
+    var anchorPort = port + 400;
+    var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+    psi.ArgumentList.Add(anchorDll);
+    psi.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{anchorPort}";
+    psi.Environment["ANCHOR_REDIS"] = redis;
+    using var anchor = Process.Start(psi)!;
+    anchor.OutputDataReceived += (_, _) => { };
+    anchor.ErrorDataReceived += (_, _) => { };
+    anchor.BeginOutputReadLine();
+    anchor.BeginErrorReadLine();
+    using (var probe = new HttpClient())
+    {
+        for (var i = 0; ; i++)
+        {
+            try
+            {
+                if ((await probe.GetAsync($"http://127.0.0.1:{anchorPort}/plaintext")).IsSuccessStatusCode)
+                {
+                    break;
+                }
+            }
+            catch (HttpRequestException) when (i < 300)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    anchorPlain = await WrkAsync(wrk, "anchor: plain Kestrel", "GET", "/plaintext", tokensFile, anchor, anchorPort);
+    anchorRedis = await WrkAsync(wrk, "anchor: Kestrel + EVALSHA", "POST", "/redis", tokensFile, anchor, anchorPort);
+    anchor.Kill(entireProcessTree: true);
+    await anchor.WaitForExitAsync();
+}
+
+var api = Start("--urls", $"http://127.0.0.1:{port}");
 using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Connections, PooledConnectionLifetime = TimeSpan.FromHours(1) })
 {
     BaseAddress = new Uri($"http://127.0.0.1:{port}"),
@@ -156,10 +205,10 @@ using (var taker = new HttpRequestMessage(HttpMethod.Post, $"/api/activities/{fu
 var open = await ActivityAsync(10_000);
 var next = -1;
 
-async Task<(double Rps, double P50, double P99, long Requests, Dictionary<int, long> Statuses)> RunAsync(string name, Func<HttpRequestMessage> request, int maxRequests = int.MaxValue)
+async Task<Run> RunAsync(string name, Func<HttpRequestMessage> request, int maxRequests = int.MaxValue)
 {
     // Warm-up, then the measured window.
-    foreach (var (duration, measured) in new[] { (TimeSpan.FromSeconds(2), false), (TimeSpan.FromSeconds(seconds), true) })
+    foreach (var (duration, measured) in new[] { (TimeSpan.FromSeconds(warmup), false), (TimeSpan.FromSeconds(seconds), true) })
     {
         var latencies = new List<double>[Connections];
         var statuses = new Dictionary<int, long>();
@@ -197,23 +246,20 @@ async Task<(double Rps, double P50, double P99, long Requests, Dictionary<int, l
         var all = latencies.SelectMany(l => l).Order().ToArray();
         double Pct(double p) => all.Length == 0 ? 0 : all[Math.Min(all.Length - 1, (int)(p * all.Length))];
         Console.WriteLine($"{name,-28} {all.Length / elapsed,10:F0} req/s   p50 {Pct(0.50),6:F2} ms   p99 {Pct(0.99),6:F2} ms   n={all.Length}   statuses {string.Join(' ', statuses.Select(s => $"{s.Key}:{s.Value}"))}");
-        return (all.Length / elapsed, Pct(0.50), Pct(0.99), all.Length, statuses);
+        return new Run(all.Length / elapsed, Pct(0.50), Pct(0.99), all.Length, statuses, double.NaN);
     }
 
     throw new InvalidOperationException();
 }
 
-var wrk = FindWrk();
-Console.WriteLine($"sign-up benchmark: {Connections} connections, {seconds} s per scenario after 2 s warm-up, load from {(wrk is null ? "an in-process HttpClient" : "wrk")}, {Environment.ProcessorCount} cores shared by load generator, API, PostgreSQL and Redis");
-(double Rps, double P50, double P99, long Requests, Dictionary<int, long> Statuses) plain, rejected, admitted;
+Console.WriteLine($"metrics (OpenTelemetry, /metrics): {(env["Metrics__Enabled"] == "false" ? "off" : "on")}");
+Console.WriteLine($"sign-up benchmark: {Connections} connections, {seconds} s per scenario after {warmup} s warm-up, load from {(wrk is null ? "an in-process HttpClient" : "wrk")}, {Environment.ProcessorCount} cores shared by load generator, API, PostgreSQL and Redis");
+Run plain, rejected, admitted;
 if (wrk is not null)
 {
-    var tokensFile = Path.Combine(Path.GetTempPath(), $"points-bench-tokens-{Guid.NewGuid():N}.txt");
-    await File.WriteAllLinesAsync(tokensFile, residentTokens[..^1]);
-    plain = await WrkAsync(wrk, "GET /healthz", "GET", "/healthz", tokensFile);
-    rejected = await WrkAsync(wrk, "sign-up, full activity", "POST", $"/api/activities/{full}/signups", tokensFile);
-    admitted = await WrkAsync(wrk, "sign-up, open activity", "POST", $"/api/activities/{open}/signups", tokensFile);
-    File.Delete(tokensFile);
+    plain = await WrkAsync(wrk, "GET /healthz", "GET", "/healthz", tokensFile, api);
+    rejected = await WrkAsync(wrk, "sign-up, full activity", "POST", $"/api/activities/{full}/signups", tokensFile, api);
+    admitted = await WrkAsync(wrk, "sign-up, open activity", "POST", $"/api/activities/{open}/signups", tokensFile, api);
 }
 else
 {
@@ -246,14 +292,31 @@ await using (var c = new NpgsqlConnection(cs))
 
 api.Kill(entireProcessTree: true);
 await api.WaitForExitAsync();
+File.Delete(tokensFile);
+Console.WriteLine();
+if (anchorPlain is { } ap && anchorRedis is { } ar)
+{
+    Console.WriteLine(Summary("sign-up rejections", rejected.Rps, "req/s", "plain Kestrel", ap.Rps));
+    Console.WriteLine(Summary("sign-up rejections", rejected.Rps, "req/s", "Kestrel + one EVALSHA", ar.Rps));
+    Console.WriteLine(Summary("sign-up rejections p99", rejected.P99, "ms", "plain Kestrel p99", ap.P99));
+    Console.WriteLine(Summary("sign-up rejection server CPU", rejected.CpuUs, "us/request", "Kestrel + one EVALSHA", ar.CpuUs));
+}
+else
+{
+    Console.WriteLine(Summary("sign-up rejections", rejected.Rps, "req/s", "the app's own /healthz", plain.Rps));
+}
+
 return 0;
+
+static string Summary(string metric, double value, string unit, string anchor, double anchorValue) =>
+    string.Create(CultureInfo.InvariantCulture, $"{metric}: {value:0.##} {unit}; anchor {anchor}: {anchorValue:0.##} {unit}; ratio {value / anchorValue:0.00}");
 
 static string? FindWrk() =>
     (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':').Select(d => Path.Combine(d, "wrk")).FirstOrDefault(File.Exists);
 
 // wrk takes about a third of a core at these rates, far less than an in-process HttpClient, so the
 // API keeps the CPU a real deployment would give it. Each request carries the next resident's token.
-async Task<(double Rps, double P50, double P99, long Requests, Dictionary<int, long> Statuses)> WrkAsync(string wrkPath, string name, string method, string path, string tokensFile)
+async Task<Run> WrkAsync(string wrkPath, string name, string method, string path, string tokensFile, Process server, int? targetPort = null)
 {
     var script = Path.Combine(Path.GetTempPath(), $"points-bench-{Guid.NewGuid():N}.lua");
     await File.WriteAllTextAsync(script, $$"""
@@ -277,10 +340,13 @@ async Task<(double Rps, double P50, double P99, long Requests, Dictionary<int, l
         end
         """);
     string output = string.Empty;
-    foreach (var duration in new[] { 2, seconds })
+    var cpu = TimeSpan.Zero;
+    foreach (var duration in new[] { warmup, seconds })
     {
+        server.Refresh();
+        var cpu0 = server.TotalProcessorTime;
         var psi = new ProcessStartInfo(wrkPath) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "-t2", $"-c{Connections}", $"-d{duration}s", "--timeout", "10s", "-s", script, $"http://127.0.0.1:{port}" })
+        foreach (var a in new[] { "-t2", $"-c{Connections}", $"-d{duration}s", "--timeout", "10s", "-s", script, $"http://127.0.0.1:{targetPort ?? port}" })
         {
             psi.ArgumentList.Add(a);
         }
@@ -288,11 +354,17 @@ async Task<(double Rps, double P50, double P99, long Requests, Dictionary<int, l
         using var run = Process.Start(psi)!;
         output = await run.StandardOutput.ReadToEndAsync();
         await run.WaitForExitAsync();
+        server.Refresh();
+        cpu = server.TotalProcessorTime - cpu0;
     }
 
     File.Delete(script);
     var line = output.Split('\n').First(l => l.StartsWith("WRK ", StringComparison.Ordinal));
     var values = line[4..].Split(' ').Select(kv => kv.Split('=')).ToDictionary(kv => kv[0], kv => double.Parse(kv[1], System.Globalization.CultureInfo.InvariantCulture));
-    Console.WriteLine($"{name,-28} {values["rps"],10:F0} req/s   p50 {values["p50"],6:F2} ms   p99 {values["p99"],6:F2} ms   n={values["n"]}   non-2xx/errors {values["errors"]}");
-    return (values["rps"], values["p50"], values["p99"], (long)values["n"], new Dictionary<int, long>());
+    // The server's own CPU per request (utime + stime): on a shared host it moves far less than the rate does.
+    var cpuUs = cpu.TotalMicroseconds / Math.Max(1, values["n"]);
+    Console.WriteLine($"{name,-28} {values["rps"],10:F0} req/s   p50 {values["p50"],6:F2} ms   p99 {values["p99"],6:F2} ms   n={values["n"]}   non-2xx/errors {values["errors"]}   server CPU {cpuUs:F1} us/request");
+    return new Run(values["rps"], values["p50"], values["p99"], (long)values["n"], new Dictionary<int, long>(), cpuUs);
 }
+
+internal sealed record Run(double Rps, double P50, double P99, long Requests, Dictionary<int, long> Statuses, double CpuUs);
