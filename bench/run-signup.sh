@@ -4,7 +4,8 @@
 # Each run measures its own anchors first (bench/Points.Bench.Anchor: plain Kestrel, and Kestrel with one
 # EVALSHA; redis-benchmark EVALSHA on the same Redis), then the API, and ends with summary lines
 #   <metric>: <value> <unit>; anchor <name>: <value> <unit>; ratio <r>
-# METRICS=on (default) | off | ab   ab runs on, off, on, off: the metrics cost, each run with its own anchors.
+# METRICS=on (default) | off | ab   ab also runs a second API without metrics on the same servers and measures the
+#   rejection path in alternating 5 s windows on the two (POINTS_BENCH_AB_ROUNDS, default 8): the metrics cost.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -16,7 +17,8 @@ for _ in $(seq 600); do grep -q '^export POINTS_TEST_REDIS=' "$LOG" && break; sl
 eval "$(grep '^export ' "$LOG")"
 command -v wrk >/dev/null || { [ "$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || true
 dotnet build Points.sln -c Release -nologo -v q -clp:NoSummary
-case "${METRICS:-on}" in on) RUNS=(true) ;; off) RUNS=(false) ;; ab) RUNS=(true false true false) ;; *) echo "METRICS is on, off or ab" >&2; exit 2 ;; esac
+AB=0
+case "${METRICS:-on}" in on) RUNS=(true) ;; off) RUNS=(false) ;; ab) RUNS=(true); AB=1 ;; *) echo "METRICS is on, off or ab" >&2; exit 2 ;; esac
 REDIS_HOST=${POINTS_TEST_REDIS%%:*}; REDIS_PORT=${POINTS_TEST_REDIS#*:}; REDIS_PORT=${REDIS_PORT%%,*}
 for metrics in "${RUNS[@]}"; do
   echo "== sign-up benchmark $(date -u +%H:%M:%SZ) load $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -26,6 +28,6 @@ for metrics in "${RUNS[@]}"; do
     RB=$(redis-benchmark -h "$REDIS_HOST" -p "$REDIS_PORT" -c 64 -n 300000 -q EVALSHA "$SHA" 1 anchor:rb 0 2>/dev/null | tr '\r' '\n' | grep -Eo '[0-9.]+ requests per second' | tail -1 | cut -d' ' -f1)
     echo "anchor redis-benchmark EVALSHA, 64 clients: $RB req/s"
   fi
-  POINTS_BENCH_METRICS=$metrics POINTS_BENCH_PG="$POINTS_TEST_PG" POINTS_BENCH_REDIS="$POINTS_TEST_REDIS" POINTS_ROOT="$ROOT" \
+  POINTS_BENCH_METRICS_AB=$AB POINTS_BENCH_METRICS=$metrics POINTS_BENCH_PG="$POINTS_TEST_PG" POINTS_BENCH_REDIS="$POINTS_TEST_REDIS" POINTS_ROOT="$ROOT" \
     dotnet artifacts/bin/Points.Bench.Signup/release/Points.Bench.Signup.dll
 done

@@ -77,8 +77,10 @@ Process Start(params string[] args)
     }
 
     var p = Process.Start(psi)!;
-    p.OutputDataReceived += (_, _) => { };
-    p.ErrorDataReceived += (_, _) => { };
+    // The API logs at Warning: whatever it says (a failed start above all) is worth seeing beside the figures.
+    var tag = $"api {string.Join(' ', args)}: ";
+    p.OutputDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) { Console.Error.WriteLine(tag + line); } };
+    p.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) { Console.Error.WriteLine(tag + line); } };
     p.BeginOutputReadLine();
     p.BeginErrorReadLine();
     return p;
@@ -144,7 +146,7 @@ if (wrk is not null && File.Exists(anchorDll))
                     break;
                 }
             }
-            catch (HttpRequestException) when (i < 300)
+            catch (HttpRequestException) when (i < 1200)
             {
             }
 
@@ -172,7 +174,7 @@ for (var i = 0; ; i++)
             break;
         }
     }
-    catch (HttpRequestException) when (i < 300)
+    catch (HttpRequestException) when (i < 1200)
     {
     }
 
@@ -252,6 +254,55 @@ async Task<Run> RunAsync(string name, Func<HttpRequestMessage> request, int maxR
     throw new InvalidOperationException();
 }
 
+if (Environment.GetEnvironmentVariable("POINTS_BENCH_METRICS_AB") == "1" && wrk is not null)
+{
+    // The cost of metrics on the rejection path: two API processes on the same database and Redis, one with metrics
+    // and one without, measured in alternating short windows so that both see the same neighbours' load.
+    var offPort = port + 1;
+    env["Metrics__Enabled"] = "false";
+    var apiOff = Start("--urls", $"http://127.0.0.1:{offPort}");
+    env["Metrics__Enabled"] = "true";
+    for (var i = 0; ; i++)
+    {
+        try
+        {
+            if ((await client.GetAsync($"http://127.0.0.1:{offPort}/healthz")).IsSuccessStatusCode)
+            {
+                break;
+            }
+        }
+        catch (HttpRequestException) when (i < 1200 && !apiOff.HasExited)
+        {
+        }
+
+        await Task.Delay(100);
+    }
+
+    var rejection = $"/api/activities/{full}/signups";
+    await WrkAsync(wrk, "warm-up, metrics on", "POST", rejection, tokensFile, api);
+    await WrkAsync(wrk, "warm-up, metrics off", "POST", rejection, tokensFile, apiOff, offPort);
+    var rounds = int.Parse(Environment.GetEnvironmentVariable("POINTS_BENCH_AB_ROUNDS") ?? "8", CultureInfo.InvariantCulture);
+    var withMetrics = new List<Run>();
+    var withoutMetrics = new List<Run>();
+    for (var r = 1; r <= rounds; r++)
+    {
+        withMetrics.Add(await WrkAsync(wrk, $"round {r}, metrics on", "POST", rejection, tokensFile, api, warmupSeconds: 1, measureSeconds: 5));
+        withoutMetrics.Add(await WrkAsync(wrk, $"round {r}, metrics off", "POST", rejection, tokensFile, apiOff, offPort, warmupSeconds: 1, measureSeconds: 5));
+    }
+
+    static double MedianOf(IEnumerable<double> xs)
+    {
+        var sorted = xs.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    Console.WriteLine(Summary("sign-up rejections, metrics on (median of rounds)", MedianOf(withMetrics.Select(x => x.Rps)), "req/s", "metrics off", MedianOf(withoutMetrics.Select(x => x.Rps))));
+    Console.WriteLine(Summary("sign-up rejection server CPU, metrics on (median of rounds)", MedianOf(withMetrics.Select(x => x.CpuUs)), "us/request", "metrics off", MedianOf(withoutMetrics.Select(x => x.CpuUs))));
+    Console.WriteLine(Summary("sign-up rejections p99, metrics on (median of rounds)", MedianOf(withMetrics.Select(x => x.P99)), "ms", "metrics off", MedianOf(withoutMetrics.Select(x => x.P99))));
+    apiOff.Kill(entireProcessTree: true);
+    await apiOff.WaitForExitAsync();
+}
+
 Console.WriteLine($"metrics (OpenTelemetry, /metrics): {(env["Metrics__Enabled"] == "false" ? "off" : "on")}");
 Console.WriteLine($"sign-up benchmark: {Connections} connections, {seconds} s per scenario after {warmup} s warm-up, load from {(wrk is null ? "an in-process HttpClient" : "wrk")}, {Environment.ProcessorCount} cores shared by load generator, API, PostgreSQL and Redis");
 Run plain, rejected, admitted;
@@ -316,7 +367,7 @@ static string? FindWrk() =>
 
 // wrk takes about a third of a core at these rates, far less than an in-process HttpClient, so the
 // API keeps the CPU a real deployment would give it. Each request carries the next resident's token.
-async Task<Run> WrkAsync(string wrkPath, string name, string method, string path, string tokensFile, Process server, int? targetPort = null)
+async Task<Run> WrkAsync(string wrkPath, string name, string method, string path, string tokensFile, Process server, int? targetPort = null, int? warmupSeconds = null, int? measureSeconds = null)
 {
     var script = Path.Combine(Path.GetTempPath(), $"points-bench-{Guid.NewGuid():N}.lua");
     await File.WriteAllTextAsync(script, $$"""
@@ -341,7 +392,7 @@ async Task<Run> WrkAsync(string wrkPath, string name, string method, string path
         """);
     string output = string.Empty;
     var cpu = TimeSpan.Zero;
-    foreach (var duration in new[] { warmup, seconds })
+    foreach (var duration in new[] { warmupSeconds ?? warmup, measureSeconds ?? seconds })
     {
         server.Refresh();
         var cpu0 = server.TotalProcessorTime;
