@@ -167,7 +167,8 @@ public sealed partial class PointsApi(HttpClient http, Session session)
             using var request = new HttpRequestMessage(method, path);
             if (body is not null)
             {
-                request.Content = JsonContent.Create(body, body.GetType(), options: Json);
+                // a form (an upload) goes as it is; anything else as JSON
+                request.Content = body as HttpContent ?? JsonContent.Create(body, body.GetType(), options: Json);
             }
 
             if (!anonymous && session.AccessToken is { } token)

@@ -19,5 +19,7 @@ public static class ConsoleMenu
         new("hazards", "隐患", Staff),
         new("residents", "居民", Staff),
         new("summaries", "积分汇总", Staff),
+        new("learning", "学习", Staff),
+        new("negative-records", "负面清单", Staff),
     ];
 }
