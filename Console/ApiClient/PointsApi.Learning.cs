@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 
 namespace Points.Console.ApiClient;
 
@@ -48,4 +49,42 @@ public sealed partial class PointsApi
 
     // Activities: who waits for a place
     public Task<ApiResult<List<WaitlistItemResponse>>> WaitlistAsync(Guid activityId) => GetAsync<List<WaitlistItemResponse>>($"api/activities/{activityId}/waitlist");
+
+    /// <summary>
+    /// The current check-in code with how far the server's clock is ahead of this PC's (from the answer's Date header):
+    /// an office PC's clock may be minutes off, and the code's expiry is the server's time.
+    /// </summary>
+    public async Task<ApiResult<TimedCheckInCode>> TimedCheckInCodeAsync(Guid id)
+    {
+        var result = await SendWithDateAsync<CheckInCodeResponse>($"api/activities/{id}/checkin-code");
+        return result.Value is var (code, serverDate) && code is not null
+            ? new ApiResult<TimedCheckInCode>(new TimedCheckInCode(code, serverDate is { } d ? d - clock.GetUtcNow() : TimeSpan.Zero), null)
+            : new ApiResult<TimedCheckInCode>(null, result.Problem);
+    }
+
+    private async Task<ApiResult<(T? Value, DateTimeOffset? ServerDate)>> SendWithDateAsync<T>(string path)
+    {
+        using var response = await ExchangeAsync(HttpMethod.Get, path, null, anonymous: false, idempotencyKey: null);
+        if (response is null)
+        {
+            return new(default, Problem.Network());
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            return new(default, await ReadProblemAsync(response));
+        }
+
+        try
+        {
+            return new((await response.Content.ReadFromJsonAsync<T>(Json), response.Headers.Date), null);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return new(default, Problem.Unexpected(response.StatusCode));
+        }
+    }
 }
+
+/// <summary>A check-in code and the server clock's lead over this PC's (negative when the PC is ahead).</summary>
+public sealed record TimedCheckInCode(CheckInCodeResponse Code, TimeSpan Skew);

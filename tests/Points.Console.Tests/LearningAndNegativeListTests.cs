@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using MiniExcelLibs;
 using Points.Api.Tests.Infrastructure;
 using Points.Api.Tests.Participation;
 using Points.Domain.Identity;
@@ -23,6 +24,7 @@ public sealed partial class LearningAndNegativeListTests(ConsoleServer server) :
         await staff.GetByLabel("正文").FillAsync("《东山村村规民约（修订草案）》向全体村民征求意见，请在月底前留言。");
         await staff.GetByLabel("阅读积分（0 到 100）").FillAsync("3");
         await staff.GetByLabel("最短阅读时间（秒）").FillAsync("30");
+        Assert.Equal(0, await UnlabelledFieldsAsync(staff));
         await ConsoleServer.ScreenshotAsync(staff, "12-article-form");
         await staff.GetByRole(AriaRole.Button, new() { Name = "保存并发布" }).ClickAsync();
 
@@ -69,6 +71,7 @@ public sealed partial class LearningAndNegativeListTests(ConsoleServer server) :
         await staff.GetByLabel("事由").FillAsync(description);
         await staff.GetByLabel("证据照片（最多9张，JPEG/PNG/WebP，每张不超过5MB）").SetInputFilesAsync(new FilePayload { Name = "evidence.jpg", MimeType = "image/jpeg", Buffer = TestImages.Jpeg() });
         await staff.GetByRole(AriaRole.Img, new() { Name = "证据 1" }).WaitForAsync();
+        Assert.Equal(0, await UnlabelledFieldsAsync(staff));
         await ConsoleServer.ScreenshotAsync(staff, "16-resident-negative-form");
         await staff.GetByRole(AriaRole.Button, new() { Name = "记入负面清单" }).ClickAsync();
         await staff.GetByText("已记入负面清单（违规行为，证据 1 张）").WaitForAsync();
@@ -138,7 +141,16 @@ public sealed partial class LearningAndNegativeListTests(ConsoleServer server) :
         Assert.Equal(3, await rows.CountAsync());
         Assert.Matches(MaskedName(), (await rows.Nth(1).GetByRole(AriaRole.Cell).Nth(1).InnerTextAsync()).Trim());
         await page.GetByRole(AriaRole.Table, new() { Name = "报名名单" }).GetByRole(AriaRole.Checkbox).First.WaitForAsync();
+        Assert.Equal(0, await UnlabelledFieldsAsync(page));
         await ConsoleServer.ScreenshotAsync(page, "17-activity-waitlist");
+
+        // the roster as .xlsx: the masked name and the total row
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "导出名单" }).ClickAsync());
+        Assert.EndsWith(".xlsx", download.SuggestedFilename, StringComparison.Ordinal);
+        var sheet = MiniExcel.Query(await download.PathAsync(), useHeaderRow: true, excelType: ExcelType.XLSX).Cast<IDictionary<string, object?>>().ToList();
+        Assert.Equal(2, sheet.Count);
+        Assert.Matches(MaskedName(), Convert.ToString(sheet[0]["姓名"], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("合计", Convert.ToString(sheet[1]["序号"], System.Globalization.CultureInfo.InvariantCulture));
         await page.SetViewportSizeAsync(1024, 768);
         await ConsoleServer.ScreenshotAsync(page, "22-tablet-activity-detail");
 
@@ -151,6 +163,10 @@ public sealed partial class LearningAndNegativeListTests(ConsoleServer server) :
         await page.GetByRole(AriaRole.Table, new() { Name = "审核队列" }).WaitForAsync();
         await ConsoleServer.ScreenshotAsync(page, "23-tablet-reviews");
     }
+
+    /// <summary>Form fields on the page without a label or an aria-label (keyboard and screen-reader users need one on each).</summary>
+    private static Task<int> UnlabelledFieldsAsync(IPage page) => page.EvaluateAsync<int>(
+        "() => [...document.querySelectorAll('main input, main select, main textarea')].filter(e => e.type !== 'hidden' && e.labels.length === 0 && !e.getAttribute('aria-label')).length");
 
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")]
     private static partial Regex ShanghaiTimeText();

@@ -71,6 +71,18 @@ public sealed class StaffListTests(PointsApiFactory factory) : IClassFixture<Poi
         await ProblemAssert.IsProblemAsync(xihu, HttpStatusCode.Forbidden, "activity.out_of_scope");
     }
 
+    [Fact]
+    public async Task OpenApi_DescribesBothLists()
+    {
+        var document = await factory.CreateClient().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var paths = document.GetProperty("paths");
+
+        // a group's "/" route may be written with or without the trailing slash
+        var list = (paths.TryGetProperty("/api/negative-records", out var bare) ? bare : paths.GetProperty("/api/negative-records/")).GetProperty("get");
+        Assert.Contains(list.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "status");
+        Assert.True(paths.GetProperty("/api/activities/{id}/waitlist").TryGetProperty("get", out _));
+    }
+
     private async Task<Guid> RecordAsync(HttpClient staff, int resident, string description)
     {
         var created = await staff.PostAsJsonAsync($"/api/residents/{PointsApiFactory.DemoResidentId(resident)}/negative-records", new
