@@ -136,3 +136,6 @@ public sealed record MySignUpItem(SignUpResponse SignUp, Guid ActivityId, string
 public sealed record CheckInCodeResponse(string Code, DateTimeOffset ExpiresAt, string QrPng);
 
 public sealed record AttendanceResponse(int Confirmed, IReadOnlyList<AttendanceResult> Results);
+
+/// <summary>A resident waiting for a place: the name masked as on the roster, the position the next freed place goes by.</summary>
+public sealed record WaitlistItemResponse(Guid ResidentId, string ResidentName, int Position, DateTimeOffset JoinedAt);

@@ -42,6 +42,7 @@ public static class ActivityEndpoints
         group.MapPost("/{id:guid}/signups/{residentId:guid}/checkin", StaffCheckInAsync).WithName(nameof(StaffCheckInAsync)).WithSummary("工作人员代签到（无手机的居民）").RequireAuthorization(p => p.RequireRole(staff));
         group.MapPost("/{id:guid}/signups/{residentId:guid}/checkout", StaffCheckOutAsync).WithName(nameof(StaffCheckOutAsync)).WithSummary("工作人员代签退").RequireAuthorization(p => p.RequireRole(staff));
         group.MapGet("/{id:guid}/signups", ListSignUpsAsync).WithName(nameof(ListSignUpsAsync)).WithSummary("活动的报名名单（姓名脱敏）；?format=csv 或 xlsx（含合计行）").RequireAuthorization(p => p.RequireRole(staff));
+        group.MapGet("/{id:guid}/waitlist", ListWaitlistAsync).WithName(nameof(ListWaitlistAsync)).WithSummary("活动的候补名单（姓名脱敏，按递补顺序）").RequireAuthorization(p => p.RequireRole(staff));
         group.MapPost("/{id:guid}/attendance", AttendanceAsync).WithName(nameof(AttendanceAsync)).WithSummary("批量确认出勤或缺席；出勤获得活动积分（只发一次）").RequireAuthorization(p => p.RequireRole(staff));
 
         app.MapGroup("/api/me/signups").WithTags("Activities").RequireAuthorization(p => p.RequireRole(Roles.Resident))
@@ -421,6 +422,19 @@ public static class ActivityEndpoints
         lines.Add(["合计", $"{roster.Count} 人", $"出勤 {roster.Count(r => r.Status == SignUpStatus.Attended)} 人", string.Empty, $"签到 {roster.Count(r => r.CheckedInAt is not null)} 人", string.Empty, roster.Sum(r => r.AttendedMinutes ?? 0)]);
         var table = new ExportTable("报名名单", ["序号", "姓名", "状态", "报名时间", "签到时间", "签退时间", "在场分钟"], lines);
         return ExportFile.From(table, file, $"roster-{ShanghaiTime.ToShanghai(activity!.StartsAt):yyyy-MM-dd}-{activity.Id.ToString("N")[..8]}");
+    }
+
+    public static async Task<Results<Ok<List<WaitlistItemResponse>>, ProblemHttpResult>> ListWaitlistAsync(
+        Guid id, ClaimsPrincipal principal, PointsDbContext db, WaitlistRoster waitlist, CancellationToken ct)
+    {
+        var (_, problem) = await LoadForStaffAsync(id, principal, db, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var rows = await waitlist.WaitingAsync(id, ct);
+        return TypedResults.Ok(rows.Select(w => new WaitlistItemResponse(w.ResidentId, SummaryEndpoints.Mask(w.ResidentName), w.Position, w.JoinedAt)).ToList());
     }
 
     private static string Shanghai(DateTimeOffset? at) => at is { } t ? ShanghaiTime.ToShanghai(t).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : string.Empty;

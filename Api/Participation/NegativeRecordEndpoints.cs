@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Points.Api.Administration;
 using Points.Api.Http;
 using Points.Domain.Identity;
 using Points.Domain.Participation;
@@ -47,6 +48,12 @@ public sealed record NegativeRecordResponse(
     DateTimeOffset OccurredAt, DateTimeOffset ExpiresAt, NegativeRecordStatus Status, bool Counting, string? Explanation, string? AppealReason,
     DateTimeOffset? AppealedAt, string? DecisionNote, DateTimeOffset? RevokedAt, DateTimeOffset CreatedAt, IReadOnlyList<TimelineStepResponse>? History);
 
+/// <summary>A negative record in the staff list: who, where, what, and where its appeal stands.</summary>
+public sealed record NegativeRecordListItem(
+    Guid Id, Guid ResidentId, string ResidentName, Guid CommunityId, string CommunityName, NegativeRecordKind Kind, string Description, int Severity,
+    DateTimeOffset OccurredAt, DateTimeOffset ExpiresAt, NegativeRecordStatus Status, bool Counting, string? Explanation, string? AppealReason,
+    DateTimeOffset? AppealedAt, bool RecordedByMe);
+
 public static class NegativeRecordEndpoints
 {
     public static void MapNegativeRecords(this IEndpointRouteBuilder app)
@@ -60,6 +67,9 @@ public static class NegativeRecordEndpoints
         mine.MapGet("/", MyNegativeRecordsAsync).WithName(nameof(MyNegativeRecordsAsync)).WithSummary("我的负面清单记录（含已过期）");
 
         var records = app.MapGroup("/api/negative-records").WithTags("NegativeList").RequireAuthorization();
+        records.MapGet("/", ListNegativeRecordsAsync).WithName(nameof(ListNegativeRecordsAsync))
+            .WithSummary("本村社（镇街）的负面清单：status=Appealed 为待处理申诉（按申诉时间先后）；可按村社筛选；每页1到100条")
+            .RequireAuthorization(p => p.RequireRole(Roles.Staff));
         records.MapGet("/{id:guid}", GetNegativeRecordAsync).WithName(nameof(GetNegativeRecordAsync)).WithSummary("记录详情和处理过程");
         records.MapPost("/{id:guid}/explanation", ExplainAsync).WithName(nameof(ExplainAsync)).WithSummary("居民补充说明");
         records.MapPost("/{id:guid}/appeal", AppealAsync).WithName(nameof(AppealAsync)).WithSummary("居民申诉（一次）");
@@ -109,6 +119,44 @@ public static class NegativeRecordEndpoints
         await db.SaveChangesAsync(ct);
         await credit.RescoreAsync(residentId, ct);
         return TypedResults.Created($"/api/negative-records/{record.Id}", await ToResponseAsync(db, record, me.Id, now, ct));
+    }
+
+    public static async Task<Results<Ok<PageResponse<NegativeRecordListItem>>, ProblemHttpResult, ValidationProblem>> ListNegativeRecordsAsync(
+        ClaimsPrincipal principal, NegativeRecordQueue queue, PointsDbContext db, CancellationToken ct,
+        string? status = null, Guid? community = null, int page = 1, int pageSize = 20)
+    {
+        if (!Paging.TryCreate(page, pageSize, out _, out var invalid))
+        {
+            return invalid!;
+        }
+
+        if (!ParticipationEndpoints.TryParse<NegativeRecordStatus>(status, out var wanted))
+        {
+            return Problems.Validation("status", "状态不正确");
+        }
+
+        var me = principal.Me();
+        if (me.TownId is not { } townId)
+        {
+            return Problems.From(NegativeRecordErrors.OutOfScope);
+        }
+
+        var scope = me.Role == Role.CommunityStaff ? me.CommunityId : community;
+        if (me.Role == Role.CommunityStaff && community is { } asked && asked != me.CommunityId)
+        {
+            return Problems.From(NegativeRecordErrors.OutOfScope);
+        }
+
+        if (scope is { } c && !await db.Communities.AsNoTracking().AnyAsync(x => x.Id == c && x.TownId == townId, ct))
+        {
+            return Problems.From(NegativeRecordErrors.OutOfScope);
+        }
+
+        var list = await queue.ListAsync(new NegativeRecordFilter(townId, scope, wanted, page, pageSize), ct);
+        var items = list.Items.Select(r => new NegativeRecordListItem(
+            r.Id, r.ResidentId, r.ResidentName, r.CommunityId, r.CommunityName, r.Kind, r.Description, r.Severity, r.OccurredAt, r.ExpiresAt, r.Status,
+            r.Counting, r.Explanation, r.AppealReason, r.AppealedAt, r.RecordedBy == me.Id)).ToList();
+        return TypedResults.Ok(new PageResponse<NegativeRecordListItem>(items, list.Page, list.PageSize, list.Total));
     }
 
     public static async Task<Results<Ok<List<NegativeRecordResponse>>, ProblemHttpResult>> ResidentNegativeRecordsAsync(

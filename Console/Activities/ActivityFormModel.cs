@@ -3,7 +3,7 @@ using Points.Console.Shell;
 
 namespace Points.Console.Activities;
 
-/// <summary>What the activity form edits: text as typed (times as datetime-local text in Shanghai time); the API judges it.</summary>
+/// <summary>What the activity form edits: text as typed (times as 2026-12-05 09:00, Shanghai time); the API judges it.</summary>
 public sealed class ActivityFormModel
 {
     private static readonly string[] Fields = ["title", "category", "address", "startsAt", "endsAt", "signUpClosesAt", "cancellationDeadline", "capacity", "points", "description"];
@@ -18,6 +18,21 @@ public sealed class ActivityFormModel
     public int Capacity { get; set; } = 20;
     public int Points { get; set; } = 10;
     public string? Description { get; set; }
+
+    /// <summary>Times that cannot be read, by field: the form shows these itself instead of sending a blank time.</summary>
+    public Dictionary<string, string> TimeErrors()
+    {
+        var errors = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (field, text) in new[] { ("startsAt", StartsAt), ("endsAt", EndsAt), ("signUpClosesAt", SignUpClosesAt), ("cancellationDeadline", CancellationDeadline) })
+        {
+            if (Format.TimeInputError(text) is { } error)
+            {
+                errors[field] = error;
+            }
+        }
+
+        return errors;
+    }
 
     public bool IsField(string name) => Fields.Contains(name, StringComparer.OrdinalIgnoreCase);
 

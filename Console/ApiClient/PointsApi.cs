@@ -11,7 +11,7 @@ namespace Points.Console.ApiClient;
 /// The console's only way to the server: one method per API route, the signed-in person's bearer token on every call,
 /// problems returned as <see cref="Problem"/>. The token is renewed before it expires; a 401 ends the session.
 /// </summary>
-public sealed partial class PointsApi(HttpClient http, Session session)
+public sealed partial class PointsApi(HttpClient http, Session session, TimeProvider clock)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
@@ -167,7 +167,8 @@ public sealed partial class PointsApi(HttpClient http, Session session)
             using var request = new HttpRequestMessage(method, path);
             if (body is not null)
             {
-                request.Content = JsonContent.Create(body, body.GetType(), options: Json);
+                // a form (an upload) goes as it is; anything else as JSON
+                request.Content = body as HttpContent ?? JsonContent.Create(body, body.GetType(), options: Json);
             }
 
             if (!anonymous && session.AccessToken is { } token)

@@ -24,6 +24,8 @@ public static class ConsoleMenu
         new("hazards", "隐患", Staff),
         new("residents", "居民", Staff),
         new("summaries", "积分汇总", Staff),
+        new("learning", "学习", Staff),
+        new("negative-records", "负面清单", Staff),
         new("merchant/redeem", "扫码核销", [Merchant]),
         new("merchant/redemptions", "核销记录", [Merchant]),
         new("merchant/statement", "月度结算单", [Merchant]),

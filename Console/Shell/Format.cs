@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Points.Console.Shell;
 
 /// <summary>How the console writes what the API sends: times in Asia/Shanghai (the API sends +08:00), enum names in Chinese.</summary>
-public static class Format
+public static partial class Format
 {
     public static readonly TimeSpan Shanghai = TimeSpan.FromHours(8);
 
@@ -11,13 +11,44 @@ public static class Format
 
     public static string Day(DateTimeOffset at) => at.ToOffset(Shanghai).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    public static string LocalInput(DateTimeOffset at) => at.ToOffset(Shanghai).ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture);
+    /// <summary>How the console shows a time in a text box: 2026-12-05 09:00, Shanghai time (never the browser's mm/dd/yyyy).</summary>
+    public const string InputPattern = "yyyy-MM-dd HH:mm";
 
-    /// <summary>A datetime-local input's text, read as Shanghai time.</summary>
+    public const string InputHint = "如 2026-12-05 09:00";
+
+    public const string DayHint = "如 2026-12-05";
+
+    public static string LocalInput(DateTimeOffset at) => at.ToOffset(Shanghai).ToString(InputPattern, CultureInfo.InvariantCulture);
+
+    private static readonly string[] TimeForms =
+    [
+        "yyyy-MM-dd HH:mm", "yyyy-M-d H:mm", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm:ss",
+        "yyyy/M/d H:mm", "yyyy/MM/dd HH:mm", "yyyy年M月d日 H:mm", "yyyy年M月d日H:mm", "yyyy年M月d日 H时mm分",
+    ];
+
+    private static readonly string[] DayForms = ["yyyy-MM-dd", "yyyy-M-d", "yyyy/M/d", "yyyy/MM/dd", "yyyy年M月d日"];
+
+    /// <summary>A time as typed (2026-12-05 09:00, 2026/12/5 9:00, 2026年12月5日 9:00 …), read as Shanghai time; null when it is none of these.</summary>
     public static DateTimeOffset? FromLocalInput(string? text) =>
-        DateTime.TryParseExact(text, ["yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var local)
+        DateTime.TryParseExact(Normalize(text), TimeForms, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local)
             ? new DateTimeOffset(local, Shanghai)
             : null;
+
+    /// <summary>A day as typed (2026-12-05, 2026/12/5, 2026年12月5日); null when it is none of these.</summary>
+    public static DateOnly? FromDayInput(string? text) =>
+        DateOnly.TryParseExact(Normalize(text), DayForms, CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day : null;
+
+    /// <summary>Null when the box is empty or holds a time; otherwise the message to show beside it.</summary>
+    public static string? TimeInputError(string? text) =>
+        string.IsNullOrWhiteSpace(text) || FromLocalInput(text) is not null ? null : $"时间格式应为 年-月-日 时:分，{InputHint}";
+
+    public static string? DayInputError(string? text) =>
+        string.IsNullOrWhiteSpace(text) || FromDayInput(text) is not null ? null : $"日期格式应为 年-月-日，{DayHint}";
+
+    // full-width digits, colon and spaces (a Chinese input method types them) become their ASCII forms
+    private static string? Normalize(string? text) =>
+        text is null ? null : string.Join(' ', new string(text.Trim().Select(c => c is >= '０' and <= '９' ? (char)(c - '０' + '0') : c == '：' ? ':' : c == '　' ? ' ' : c).ToArray())
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries));
 
     public static readonly IReadOnlyDictionary<string, string> Categories = new Dictionary<string, string>
     {

@@ -60,6 +60,7 @@ public static class ActivityServiceCollectionExtensions
         services.AddSingleton<ActivityDirectory>();
         services.AddScoped<SignUpService>();
         services.AddScoped<ActivityService>();
+        services.AddScoped<WaitlistRoster>();
         services.AddScoped<IDemoSeedContributor, ActivitySeed>();
         return services;
     }

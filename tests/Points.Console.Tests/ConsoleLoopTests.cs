@@ -71,13 +71,15 @@ public sealed partial class ConsoleLoopTests(ConsoleServer server) : IClassFixtu
 
         // 1. staff sign in, create and publish an activity
         var staff = await server.SignedInAsync("staff-dongshan");
+        // the list's rows, not its loading spinner (a row is there even when no activity matches)
+        await staff.GetByRole(AriaRole.Table, new() { Name = "活动列表" }).GetByRole(AriaRole.Row).Nth(1).WaitForAsync();
         await ConsoleServer.ScreenshotAsync(staff, "02-activities");
         await staff.GetByRole(AriaRole.Link, new() { Name = "新建活动" }).ClickAsync();
         await staff.GetByLabel("活动标题").FillAsync(title);
         await staff.GetByLabel("活动类别").SelectOptionAsync(new SelectOptionValue { Label = "护河巡河" });
         await staff.GetByLabel("活动地址").FillAsync("东山村村委会");
-        await staff.GetByLabel("开始时间", new() { Exact = true }).FillAsync(starts.ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture));
-        await staff.GetByLabel("结束时间", new() { Exact = true }).FillAsync(starts.AddMinutes(10).ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture));
+        await staff.GetByLabel("开始时间", new() { Exact = true }).FillAsync(starts.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture));
+        await staff.GetByLabel("结束时间", new() { Exact = true }).FillAsync(starts.AddMinutes(10).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture));
         await staff.GetByLabel("名额").FillAsync("5");
         await staff.GetByLabel("积分", new() { Exact = true }).FillAsync("15");
         await staff.GetByRole(AriaRole.Button, new() { Name = "保存" }).ClickAsync();

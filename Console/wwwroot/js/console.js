@@ -1,4 +1,4 @@
-// The console's only script of its own: save a file the app fetched with the bearer token.
+// The console's only script of its own: save a file the app fetched with the bearer token; show an element full screen.
 window.pointsConsole = {
   saveFile: async function (name, type, streamRef) {
     const buffer = await streamRef.arrayBuffer();
@@ -10,5 +10,11 @@ window.pointsConsole = {
     a.click();
     a.remove();
     setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
+  },
+  fullScreen: function (id) {
+    const el = document.getElementById(id);
+    if (el && el.requestFullscreen && !document.fullscreenElement) {
+      el.requestFullscreen().catch(function () { });
+    }
   }
 };
