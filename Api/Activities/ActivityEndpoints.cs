@@ -79,7 +79,7 @@ public static class ActivityEndpoints
         var created = Activity.Create(Guid.CreateVersion7(), community.TownId, community.Id, details, me.Id, now);
         if (!created.IsSuccess)
         {
-            return Problems.From(created.Error!);
+            return Problems.From(created.Error);
         }
 
         db.Activities.Add(created.Value);
@@ -117,7 +117,7 @@ public static class ActivityEndpoints
                 Eligibility = request.Eligibility ?? d.Eligibility,
             };
         }, ct);
-        return updated.IsSuccess ? TypedResults.Ok(ActivityResponse.From(updated.Value, clock.GetUtcNow())) : Problems.From(updated.Error!);
+        return updated.ToHttp(value => TypedResults.Ok(ActivityResponse.From(value, clock.GetUtcNow())));
     }
 
     public static Task<Results<Ok<ActivityResponse>, ProblemHttpResult>> PublishAsync(Guid id, ClaimsPrincipal principal, PointsDbContext db, ActivityService service, TimeProvider clock, CancellationToken ct) =>
@@ -141,7 +141,7 @@ public static class ActivityEndpoints
         var changed = await change(activity!, ct);
         if (!changed.IsSuccess)
         {
-            return Problems.From(changed.Error!);
+            return Problems.From(changed.Error);
         }
 
         var fresh = await db.Activities.AsNoTracking().FirstAsync(a => a.Id == id, ct);
@@ -236,7 +236,7 @@ public static class ActivityEndpoints
         var result = await signUps.SignUpAsync(id, new Applicant(me.Id, me.TownId, me.CommunityId), ct);
         return result.IsSuccess
             ? TypedResults.Created($"/api/activities/{id}/signups/me", SignUpResponse.From(result.Value))
-            : Problems.From(result.Error!);
+            : Problems.From(result.Error);
     }
 
     public static async Task<Results<Ok<SignUpResponse>, ProblemHttpResult>> CancelSignUpAsync(Guid id, ClaimsPrincipal principal, SignUpService signUps, PointsDbContext db, CancellationToken ct)
@@ -245,7 +245,7 @@ public static class ActivityEndpoints
         var result = await signUps.CancelAsync(id, me.Id, ct);
         if (!result.IsSuccess)
         {
-            return Problems.From(result.Error!);
+            return Problems.From(result.Error);
         }
 
         var fresh = await db.SignUps.AsNoTracking().FirstAsync(s => s.Id == result.Value.Id, ct);
@@ -258,7 +258,7 @@ public static class ActivityEndpoints
         var result = await signUps.JoinWaitlistAsync(id, new Applicant(me.Id, me.TownId, me.CommunityId), ct);
         if (!result.IsSuccess)
         {
-            return Problems.From(result.Error!);
+            return Problems.From(result.Error);
         }
 
         var (entry, position) = result.Value;
@@ -367,7 +367,7 @@ public static class ActivityEndpoints
         }
 
         var result = await service.CheckAsync(activity, principal.Me().Id, checkOut, method, now, ct);
-        return result.IsSuccess ? TypedResults.Ok(SignUpResponse.From(result.Value)) : Problems.From(result.Error!);
+        return result.ToHttp(value => TypedResults.Ok(SignUpResponse.From(value)));
     }
 
     public static Task<Results<Ok<SignUpResponse>, ProblemHttpResult>> StaffCheckInAsync(
@@ -395,7 +395,7 @@ public static class ActivityEndpoints
         }
 
         var result = await service.CheckAsync(activity, residentId, checkOut, CheckInMethod.Staff, at, ct);
-        return result.IsSuccess ? TypedResults.Ok(SignUpResponse.From(result.Value)) : Problems.From(result.Error!);
+        return result.ToHttp(value => TypedResults.Ok(SignUpResponse.From(value)));
     }
 
     public static async Task<Results<Ok<List<SignUpResponse>>, FileContentHttpResult, ProblemHttpResult>> ListSignUpsAsync(
@@ -447,7 +447,7 @@ public static class ActivityEndpoints
         var result = await service.ConfirmAttendanceAsync(activity!, request.ResidentIds!, decision, principal.Me().Id, ct);
         if (!result.IsSuccess)
         {
-            return Problems.From(result.Error!);
+            return Problems.From(result.Error);
         }
 
         var confirmed = result.Value.Count(r => r.Outcome == decision.ToString());

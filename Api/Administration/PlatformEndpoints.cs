@@ -40,7 +40,7 @@ public static class PlatformEndpoints
         var created = await towns.CreateTownAsync(request.Name, request.AdminUsername, request.AdminDisplayName, ct);
         if (!created.IsSuccess)
         {
-            return Problems.From(created.Error!);
+            return Problems.From(created.Error);
         }
 
         var (town, admin) = created.Value;

@@ -58,7 +58,7 @@ public static class StaffEndpoints
         var created = await staff.CreateAsync(actor, request.Username, request.DisplayName, request.Role!.Value, request.CommunityId, ct);
         if (!created.IsSuccess)
         {
-            return Problems.From(created.Error!);
+            return Problems.From(created.Error);
         }
 
         return TypedResults.Created($"/api/staff/{created.Value.Account.Id}", new IssuedPasswordResponse(StaffResponse.From(created.Value.Account), created.Value.OneTimePassword));
@@ -73,7 +73,7 @@ public static class StaffEndpoints
         }
 
         var updated = await staff.UpdateAsync(actor, id, new StaffChange(request.DisplayName, request.Role, request.CommunityId, request.Active), ct);
-        return updated.IsSuccess ? TypedResults.Ok(StaffResponse.From(updated.Value)) : Problems.From(updated.Error!);
+        return updated.IsSuccess ? TypedResults.Ok(StaffResponse.From(updated.Value)) : Problems.From(updated.Error);
     }
 
     public static async Task<Results<Ok<IssuedPasswordResponse>, ProblemHttpResult>> ResetPasswordAsync(
@@ -87,7 +87,7 @@ public static class StaffEndpoints
         var reset = await staff.ResetPasswordAsync(actor, id, ct);
         return reset.IsSuccess
             ? TypedResults.Ok(new IssuedPasswordResponse(StaffResponse.From(reset.Value.Account), reset.Value.OneTimePassword))
-            : Problems.From(reset.Error!);
+            : Problems.From(reset.Error);
     }
 
     public static async Task<Results<Ok<TokenResponse>, ProblemHttpResult, ValidationProblem>> ChangeMyPasswordAsync(
@@ -102,7 +102,7 @@ public static class StaffEndpoints
         var changed = await staff.ChangeOwnPasswordAsync(me.Id, request.CurrentPassword!, request.NewPassword!, ct);
         if (!changed.IsSuccess)
         {
-            return changed.Error!.Kind == Domain.Common.ErrorKind.Validation
+            return changed.Error.Kind == Domain.Common.ErrorKind.Validation
                 ? Problems.Validation(changed.Error.Code == AdministrationErrors.CurrentPasswordWrong.Code ? "currentPassword" : "newPassword", changed.Error)
                 : Problems.From(changed.Error);
         }

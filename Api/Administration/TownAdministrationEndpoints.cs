@@ -33,7 +33,7 @@ public static class TownAdministrationEndpoints
         var read = await settings.GetAsync(townId, ct);
         if (!read.IsSuccess)
         {
-            return Problems.From(read.Error!);
+            return Problems.From(read.Error);
         }
 
         return principal.Me().CanAdministerTown(townId) ? TypedResults.Ok(ToResponse(read.Value)) : Problems.From(AdministrationErrors.OutOfScope);
@@ -45,7 +45,7 @@ public static class TownAdministrationEndpoints
         var exists = await settings.GetAsync(townId, ct);
         if (!exists.IsSuccess)
         {
-            return Problems.From(exists.Error!);
+            return Problems.From(exists.Error);
         }
 
         if (!principal.Me().CanAdministerTown(townId))
@@ -58,7 +58,7 @@ public static class TownAdministrationEndpoints
             request.EarningRules?.Select(r => new EarningRuleSetting(r.Source!.Value, r.DefaultPoints, r.DailyCap, r.MonthlyCap)).ToList(),
             request.WeChatTemplates);
         var updated = await settings.UpdateAsync(townId, change, ct);
-        return updated.IsSuccess ? TypedResults.Ok(ToResponse(updated.Value)) : Problems.From(updated.Error!);
+        return updated.IsSuccess ? TypedResults.Ok(ToResponse(updated.Value)) : Problems.From(updated.Error);
     }
 
     public static async Task<Results<Ok<TownSettlementResponse>, FileContentHttpResult, ProblemHttpResult, ValidationProblem>> GetSettlementAsync(
@@ -77,7 +77,7 @@ public static class TownAdministrationEndpoints
         var settlement = await settlements.TownMonthAsync(townId, year, m, ct);
         if (!settlement.IsSuccess)
         {
-            return Problems.From(settlement.Error!);
+            return Problems.From(settlement.Error);
         }
 
         var s = settlement.Value;
@@ -110,7 +110,7 @@ public static class TownAdministrationEndpoints
         }
 
         var approved = await settlements.ApproveAsync(townId, year, m, me.Id, ct);
-        return approved.IsSuccess ? TypedResults.Ok(ToResponse(approved.Value)) : Problems.From(approved.Error!);
+        return approved.IsSuccess ? TypedResults.Ok(ToResponse(approved.Value)) : Problems.From(approved.Error);
     }
 
     private static TownSettingsResponse ToResponse(TownSettings s) => new(

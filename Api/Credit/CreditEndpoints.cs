@@ -91,7 +91,7 @@ public static class CreditEndpoints
         var filed = CreditAppeal.File(Guid.CreateVersion7(now), user.Id, user.TownId, user.CommunityId, request.Kind!.Value, request.Text!, request.RecordRef, now);
         if (!filed.IsSuccess)
         {
-            return Problems.From(filed.Error!);
+            return Problems.From(filed.Error);
         }
 
         db.CreditAppeals.Add(filed.Value);
@@ -105,7 +105,7 @@ public static class CreditEndpoints
         var granted = await consents.GrantAsync(principal.Me().Id, request.BankId!.Value, request.Purpose!, request.Days, ct);
         if (!granted.IsSuccess)
         {
-            return Problems.From(granted.Error!);
+            return Problems.From(granted.Error);
         }
 
         var c = granted.Value.Consent;
@@ -127,7 +127,7 @@ public static class CreditEndpoints
     public static async Task<Results<NoContent, ProblemHttpResult>> RevokeConsentAsync(Guid id, ClaimsPrincipal principal, CreditConsentService consents, CancellationToken ct)
     {
         var revoked = await consents.RevokeAsync(principal.Me().Id, id, ct);
-        return revoked.IsSuccess ? TypedResults.NoContent() : Problems.From(revoked.Error!);
+        return revoked.ToHttp(_ => TypedResults.NoContent());
     }
 
     public static async Task<Ok<IReadOnlyList<CreditQueryResponse>>> ListQueriesAsync(ClaimsPrincipal principal, PointsDbContext db, CancellationToken ct)
@@ -236,7 +236,7 @@ public static class CreditEndpoints
         var answered = appeal.Answer(request.Decision!.Value, request.Reply!, me.Id, now);
         if (!answered.IsSuccess)
         {
-            return Problems.From(answered.Error!);
+            return Problems.From(answered.Error);
         }
 
         await db.SaveChangesAsync(ct);
@@ -264,7 +264,7 @@ public static class CreditEndpoints
         var trained = await training.TrainAsync(ct);
         if (!trained.IsSuccess)
         {
-            return Problems.From(trained.Error!);
+            return Problems.From(trained.Error);
         }
 
         var t = trained.Value;
@@ -286,13 +286,13 @@ public static class CreditEndpoints
         var clearance = await guard.ClearAsync(version, reason, ct);
         if (!clearance.IsSuccess)
         {
-            return Problems.From(clearance.Error!);
+            return Problems.From(clearance.Error);
         }
 
         var activated = await models.ActivateAsync(version, ct);
         if (!activated.IsSuccess)
         {
-            return Problems.From(activated.Error!);
+            return Problems.From(activated.Error);
         }
 
         var overridden = clearance.Value.Overridden;

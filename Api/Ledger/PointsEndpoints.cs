@@ -75,7 +75,7 @@ public static class PointsEndpoints
         var key = IdempotencyKey.Read(http);
         if (!key.IsSuccess)
         {
-            return Problems.From(key.Error!);
+            return Problems.From(key.Error);
         }
 
         if (request.Points == 0)
@@ -93,7 +93,7 @@ public static class PointsEndpoints
             new AdjustCommand(me.Id, request.ResidentId!.Value, request.Points!.Value, request.Reason.Trim(), key.Value), me.CanAdministerTown, ct);
         if (!result.IsSuccess)
         {
-            return Problems.From(result.Error!);
+            return Problems.From(result.Error);
         }
 
         var (posted, townId) = result.Value;
@@ -202,7 +202,7 @@ public static class MerchantEndpoints
         var key = IdempotencyKey.Read(http, request.IdempotencyKey);
         if (!key.IsSuccess)
         {
-            return Problems.From(key.Error!);
+            return Problems.From(key.Error);
         }
 
         var me = principal.Me();
@@ -214,7 +214,7 @@ public static class MerchantEndpoints
         var result = await redemptions.RedeemAsync(new RedeemCommand(merchantId, me.Id, request.Paycode, request.Points!.Value, key.Value, request.Note), ct);
         if (!result.IsSuccess)
         {
-            return Problems.From(result.Error!);
+            return Problems.From(result.Error);
         }
 
         var receipt = RedemptionReceipt.From(result.Value.Redemption);
@@ -231,7 +231,7 @@ public static class MerchantEndpoints
         }
 
         var result = await redemptions.RefundAsync(merchantId, id, me.Id, ct);
-        return result.IsSuccess ? TypedResults.Ok(RedemptionReceipt.From(result.Value)) : Problems.From(result.Error!);
+        return result.ToHttp(value => TypedResults.Ok(RedemptionReceipt.From(value)));
     }
 
     public static async Task<Results<Ok<StatementResponse>, FileContentHttpResult, ProblemHttpResult, ValidationProblem>> StatementAsync(

@@ -131,7 +131,7 @@ public static class MarketEndpoints
         var created = MarketItem.Create(Guid.CreateVersion7(), community.TownId, community.Id, request.Name!, request.Description, request.Price!.Value, request.Stock!.Value, clock.GetUtcNow());
         if (!created.IsSuccess)
         {
-            return Problems.From(created.Error!);
+            return Problems.From(created.Error);
         }
 
         db.MarketItems.Add(created.Value);
@@ -156,7 +156,7 @@ public static class MarketEndpoints
         var updated = item.Update(request.Name, request.Description, request.Price, request.Stock, request.IsActive);
         if (!updated.IsSuccess)
         {
-            return Problems.From(updated.Error!);
+            return Problems.From(updated.Error);
         }
 
         await db.SaveChangesAsync(ct);
@@ -169,13 +169,13 @@ public static class MarketEndpoints
         var key = IdempotencyKey.Read(http);
         if (!key.IsSuccess)
         {
-            return Problems.From(key.Error!);
+            return Problems.From(key.Error);
         }
 
         var result = await market.PlaceOrderAsync(new PlaceOrderCommand(principal.Me().Id, request.ItemId!.Value, request.Quantity, key.Value), ct);
         if (!result.IsSuccess)
         {
-            return Problems.From(result.Error!);
+            return Problems.From(result.Error);
         }
 
         var order = MarketOrderResponse.ForOwner(result.Value.Order);
@@ -229,7 +229,7 @@ public static class MarketEndpoints
         }
 
         var result = await market.PickUpAsync(id, request.PickupCode!, ct);
-        return result.IsSuccess ? TypedResults.Ok(MarketOrderResponse.ForStaff(result.Value)) : Problems.From(result.Error!);
+        return result.ToHttp(value => TypedResults.Ok(MarketOrderResponse.ForStaff(value)));
     }
 
     public static async Task<Results<Ok<MarketOrderResponse>, ProblemHttpResult>> PickUpByCodeAsync(
@@ -249,7 +249,7 @@ public static class MarketEndpoints
         }
 
         var result = await market.PickUpByCodeAsync(request.PickupCode!, townId, community, ct);
-        return result.IsSuccess ? TypedResults.Ok(MarketOrderResponse.ForStaff(result.Value)) : Problems.From(result.Error!);
+        return result.ToHttp(value => TypedResults.Ok(MarketOrderResponse.ForStaff(value)));
     }
 
     public static async Task<Results<Ok<MarketOrderResponse>, ProblemHttpResult>> CancelAsync(
@@ -268,6 +268,6 @@ public static class MarketEndpoints
         }
 
         var result = await market.CancelAsync(id, me.Id, ct);
-        return result.IsSuccess ? TypedResults.Ok(MarketOrderResponse.For(result.Value, me.Id)) : Problems.From(result.Error!);
+        return result.ToHttp(value => TypedResults.Ok(MarketOrderResponse.For(value, me.Id)));
     }
 }

@@ -116,7 +116,7 @@ public static class DeclarationEndpoints
         var created = Declaration.Submit(Guid.CreateVersion7(), me.Id, user.TownId, communityId, request.Category!.Value, request.Text!, photos, now);
         if (!created.IsSuccess)
         {
-            return Problems.From(created.Error!);
+            return Problems.From(created.Error);
         }
 
         var declaration = created.Value;
@@ -177,7 +177,7 @@ public static class DeclarationEndpoints
         var resubmitted = declaration.Resubmit(request.Text!, photos, now);
         if (!resubmitted.IsSuccess)
         {
-            return Problems.From(resubmitted.Error!);
+            return Problems.From(resubmitted.Error);
         }
 
         db.ParticipationEvents.Add(ParticipationEndpoints.Event(TimelineSubject.Declaration, id, DeclarationAction.Resubmitted, me.Id, null, null, now));
@@ -203,7 +203,7 @@ public static class DeclarationEndpoints
         var withdrawn = declaration.Withdraw(now);
         if (!withdrawn.IsSuccess)
         {
-            return Problems.From(withdrawn.Error!);
+            return Problems.From(withdrawn.Error);
         }
 
         db.ParticipationEvents.Add(ParticipationEndpoints.Event(TimelineSubject.Declaration, id, DeclarationAction.Withdrawn, me.Id, null, null, now));
@@ -252,7 +252,7 @@ public static class DeclarationEndpoints
         var reviewed = declaration.Review(level, request.Decision!.Value, request.Reason, points, setting.NeedsTownReview, me.Id, now);
         if (!reviewed.IsSuccess)
         {
-            return Problems.From(reviewed.Error!);
+            return Problems.From(reviewed.Error);
         }
 
         var outcome = reviewed.Value;
@@ -300,9 +300,9 @@ public static class DeclarationEndpoints
         }
 
         var reversed = await earning.RevokeAsync(AwardKey(id), ParticipationEndpoints.Truncate($"申报撤销：{request.Reason}", TransferRequest.NoteMaxLength), me.Id, ct);
-        if (!reversed.IsSuccess && reversed.Error!.Code != LedgerErrors.AlreadyReversed.Code)
+        if (!reversed.IsSuccess && reversed.Error.Code != LedgerErrors.AlreadyReversed.Code)
         {
-            return Problems.From(reversed.Error!);
+            return Problems.From(reversed.Error);
         }
 
         db.ChangeTracker.Clear();
@@ -311,7 +311,7 @@ public static class DeclarationEndpoints
         var revoked = declaration.Revoke(request.Reason!, revokerLevel, now);
         if (!revoked.IsSuccess)
         {
-            return Problems.From(revoked.Error!);
+            return Problems.From(revoked.Error);
         }
 
         var taken = reversed.IsSuccess && reversed.Value is { } r ? -(int)r.Entry.Points : (int?)null;
@@ -419,7 +419,7 @@ public static class DeclarationEndpoints
         var updated = setting.Update(request.DefaultPoints, request.NeedsTownReview);
         if (!updated.IsSuccess)
         {
-            return Problems.From(updated.Error!);
+            return Problems.From(updated.Error);
         }
 
         await db.SaveChangesAsync(ct);

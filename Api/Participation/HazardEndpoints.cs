@@ -92,7 +92,7 @@ public static class HazardEndpoints
             request.Latitude!.Value, request.Longitude!.Value, request.Address!, photos, now);
         if (!created.IsSuccess)
         {
-            return Problems.From(created.Error!);
+            return Problems.From(created.Error);
         }
 
         var report = created.Value;
@@ -181,7 +181,7 @@ public static class HazardEndpoints
         var applied = report.Apply(request.Action!.Value, request.Rejection, points, now);
         if (!applied.IsSuccess)
         {
-            return Problems.From(applied.Error!);
+            return Problems.From(applied.Error);
         }
 
         var note = request.Rejection is { } why && report.Status == HazardStatus.Rejected ? $"{TimelineTitles.Rejection(why)}{(request.Note is null ? string.Empty : "：" + request.Note)}" : request.Note;

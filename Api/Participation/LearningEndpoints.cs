@@ -126,7 +126,7 @@ public static class LearningEndpoints
             string.IsNullOrWhiteSpace(request.QuizQuestion) ? null : request.QuizQuestion, request.QuizOptions, request.QuizAnswer, me.Id, clock.GetUtcNow());
         if (!created.IsSuccess)
         {
-            return Problems.From(created.Error!);
+            return Problems.From(created.Error);
         }
 
         db.Articles.Add(created.Value);
@@ -152,7 +152,7 @@ public static class LearningEndpoints
         var published = article.Publish(clock.GetUtcNow());
         if (!published.IsSuccess)
         {
-            return Problems.From(published.Error!);
+            return Problems.From(published.Error);
         }
 
         await db.SaveChangesAsync(ct);
@@ -208,7 +208,7 @@ public static class LearningEndpoints
 
         var now = clock.GetUtcNow();
         var finished = read.Finish(article, now);
-        return finished.IsSuccess ? await CompleteAsync(db, earning, article, read, byQuiz: false, now, ct) : Problems.From(finished.Error!);
+        return finished.IsSuccess ? await CompleteAsync(db, earning, article, read, byQuiz: false, now, ct) : Problems.From(finished.Error);
     }
 
     public static async Task<Results<Ok<ReadStateResponse>, ProblemHttpResult, ValidationProblem>> AnswerQuizAsync(
@@ -246,7 +246,7 @@ public static class LearningEndpoints
 
             if (!answered.IsSuccess)
             {
-                return Problems.From(answered.Error!);
+                return Problems.From(answered.Error);
             }
 
             if (read.IsCompleted)
@@ -258,7 +258,7 @@ public static class LearningEndpoints
             if (!finished.IsSuccess)
             {
                 // Passed, but the reading time is not over: nothing is paid yet; finishing later pays.
-                return finished.Error!.Code == LearningErrors.TooFast.Code ? TypedResults.Ok(ToRead(read, article, now)) : Problems.From(finished.Error!);
+                return finished.Error.Code == LearningErrors.TooFast.Code ? TypedResults.Ok(ToRead(read, article, now)) : Problems.From(finished.Error);
             }
 
             var result = await CompleteAsync(db, earning, article, read, byQuiz: true, now, ct);
@@ -359,7 +359,7 @@ public static class LearningEndpoints
         var moderated = comment.Moderate(request.Accept, me.Id);
         if (!moderated.IsSuccess)
         {
-            return Problems.From(moderated.Error!);
+            return Problems.From(moderated.Error);
         }
 
         await db.SaveChangesAsync(ct);
@@ -382,7 +382,7 @@ public static class LearningEndpoints
                 AwardKey(article.Id, read.ResidentId), SourceType, article.Id.ToString(), ParticipationEndpoints.Truncate($"学习：{article.Title}", TransferRequest.NoteMaxLength)), ct);
             if (!award.IsSuccess)
             {
-                return Problems.From(award.Error!);
+                return Problems.From(award.Error);
             }
 
             awarded = (int)award.Value.Entry.Points;

@@ -99,7 +99,7 @@ public static class NegativeRecordEndpoints
             request.Severity!.Value, evidence, occurred, expires, me.Id, now);
         if (!created.IsSuccess)
         {
-            return Problems.From(created.Error!);
+            return Problems.From(created.Error);
         }
 
         var record = created.Value;
@@ -231,7 +231,7 @@ public static class NegativeRecordEndpoints
         var result = act(record, now);
         if (!result.IsSuccess)
         {
-            return Problems.From(result.Error!);
+            return Problems.From(result.Error);
         }
 
         db.ParticipationEvents.Add(ParticipationEndpoints.Event(TimelineSubject.NegativeRecord, record.Id, action, actorId, note, null, now));

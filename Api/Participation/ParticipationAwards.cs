@@ -33,7 +33,7 @@ public static class ParticipationAwards
         }
 
         db.ParticipationEvents.Add(ParticipationEndpoints.Event(subject, id, DeclarationAction.AwardCapped, null,
-            award.IsSuccess ? $"已达每日积分上限，实得{posted}分" : award.Error!.Title, posted, now));
+            award.IsSuccess ? $"已达每日积分上限，实得{posted}分" : award.Error.Title, posted, now));
         await db.SaveChangesAsync(ct);
         return posted;
     }

@@ -48,7 +48,7 @@ public static class CommunityMoveEndpoints
         var requested = await moves.RequestAsync(principal.Me().Id, request.CommunityId!.Value, request.GridId, ct);
         return requested.IsSuccess
             ? TypedResults.Created($"/api/me/community-moves/{requested.Value.Move.Id}", ToResponse(requested.Value))
-            : Problems.From(requested.Error!);
+            : Problems.From(requested.Error);
     }
 
     public static async Task<Ok<List<CommunityMoveResponse>>> MyMovesAsync(ClaimsPrincipal principal, CommunityMoves moves, CancellationToken ct) =>
@@ -84,7 +84,7 @@ public static class CommunityMoveEndpoints
         Answer(await moves.DecideAsync(id, approve: false, principal.Me().Id, request?.Note, principal.Me().CanAdminister, ct));
 
     private static Results<Ok<CommunityMoveResponse>, ProblemHttpResult> Answer(Result<CommunityMoveRow> result) =>
-        result.IsSuccess ? TypedResults.Ok(ToResponse(result.Value)) : Problems.From(result.Error!);
+        result.ToHttp(value => TypedResults.Ok(ToResponse(value)));
 
     private static string StatusName(CommunityMoveStatus status) => status switch
     {

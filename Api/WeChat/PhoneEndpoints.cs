@@ -150,7 +150,7 @@ public static class PhoneEndpoints
         var bound = user.BindPhone(protector.Protect(pure, DataPurposes.Phone, user.Id), hash, countryCode, now);
         if (!bound.IsSuccess)
         {
-            return Problems.From(bound.Error!);
+            return Problems.From(bound.Error);
         }
 
         try

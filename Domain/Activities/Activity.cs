@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Points.Domain.Common;
 
 namespace Points.Domain.Activities;
@@ -182,8 +183,16 @@ public sealed class Activity
         return this;
     }
 
-    public bool IsSignUpOpen(DateTimeOffset now) =>
-        Status == ActivityStatus.Published && now >= SignUpOpensAt && now < SignUpClosesAt;
+    /// <summary>
+    /// The sign-up window: published, opened at or before the instant, closing after it. Stated once:
+    /// <see cref="IsSignUpOpen"/> runs it compiled, the guarded UPDATE that takes a place filters by <see cref="SignUpOpenAt"/>.
+    /// </summary>
+    private static readonly Rule<Activity, DateTimeOffset> SignUpOpenRule =
+        new((a, now) => a.Status == ActivityStatus.Published && a.SignUpOpensAt <= now && a.SignUpClosesAt > now);
+
+    public static Expression<Func<Activity, bool>> SignUpOpenAt(DateTimeOffset now) => SignUpOpenRule.At(now);
+
+    public bool IsSignUpOpen(DateTimeOffset now) => SignUpOpenRule.Holds(this, now);
 
     public bool IsEligible(Guid? townId, Guid? communityId) => IsEligible(Eligibility, TownId, CommunityId, townId, communityId);
 

@@ -52,7 +52,7 @@ public sealed partial class SignUpService(
         }
         else
         {
-            metrics.SignUpRefused(result.Error!.Code);
+            metrics.SignUpRefused(result.Error.Code);
         }
 
         return result;
@@ -267,7 +267,7 @@ public sealed partial class SignUpService(
         var rule = signUp.Cancel(activity, now);
         if (!rule.IsSuccess)
         {
-            return rule.Error!;
+            return rule.Error;
         }
 
         Guid? promoted;

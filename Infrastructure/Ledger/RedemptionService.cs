@@ -216,7 +216,7 @@ public sealed class RedemptionService(PointsDbContext db, LedgerService ledger, 
         var reversal = await ledger.ReversalOfAsync(redemption.JournalEntryId, $"redemption-refund:{redemption.Id}", "商户退款", actorId, TransferReason.RedemptionRefund, ct);
         if (!reversal.IsSuccess)
         {
-            return reversal.Error!;
+            return reversal.Error;
         }
 
         var from = await ledger.EnsureAccountAsync(reversal.Value.From, ct);
@@ -228,7 +228,7 @@ public sealed class RedemptionService(PointsDbContext db, LedgerService ledger, 
                 var posted = await ledger.PostInTransactionAsync(reversal.Value, from, to, ct);
                 if (!posted.IsSuccess)
                 {
-                    return posted.Error!;
+                    return posted.Error;
                 }
 
                 var marked = await db.Redemptions.Where(r => r.Id == redemption.Id && r.RefundedAt == null)
