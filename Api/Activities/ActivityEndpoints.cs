@@ -347,23 +347,9 @@ public static class ActivityEndpoints
             return Problems.From(invalid);
         }
 
-        if (!activity.IsCheckInOpen(now))
+        if (activity.CheckInRefusal(now, request.Lat, request.Lng, options.RadiusMeters) is { } refused)
         {
-            return Problems.From(ActivityErrors.CheckInClosed);
-        }
-
-        if (options.RadiusMeters > 0 && activity.Latitude is { } lat && activity.Longitude is { } lng)
-        {
-            if (request.Lat is not { } myLat || request.Lng is not { } myLng)
-            {
-                return Problems.From(ActivityErrors.CheckInLocationRequired);
-            }
-
-            var distance = CheckInCodes.DistanceMeters(lat, lng, myLat, myLng);
-            if (distance > options.RadiusMeters)
-            {
-                return Problems.From(ActivityErrors.CheckInTooFar.With("distanceMeters", Math.Round(distance)));
-            }
+            return Problems.From(refused);
         }
 
         var result = await service.CheckAsync(activity, principal.Me().Id, checkOut, method, now, ct);
@@ -389,9 +375,9 @@ public static class ActivityEndpoints
 
         var now = clock.GetUtcNow();
         var at = request?.At ?? now;
-        if (at > now || at < activity!.StartsAt - TimeSpan.FromMinutes(30) || at > activity.EndsAt + TimeSpan.FromHours(12))
+        if (activity!.StaffCheckTimeRefusal(at, now) is { } refused)
         {
-            return Problems.From(DomainError.Validation("checkin.time_invalid", "签到/签退时间须在活动时间附近且不晚于现在"));
+            return Problems.From(refused);
         }
 
         var result = await service.CheckAsync(activity, residentId, checkOut, CheckInMethod.Staff, at, ct);

@@ -247,7 +247,7 @@ public static class DeclarationEndpoints
         }
 
         var setting = await SettingAsync(db, declaration.TownId, declaration.Category, ct);
-        var points = request.Points ?? (level == ReviewLevel.Town ? declaration.ProposedPoints : null) ?? setting.DefaultPoints;
+        var points = request.Points ?? declaration.DefaultReviewPoints(setting.DefaultPoints);
         var now = clock.GetUtcNow();
         var reviewed = declaration.Review(level, request.Decision!.Value, request.Reason, points, setting.NeedsTownReview, me.Id, now);
         if (!reviewed.IsSuccess)

@@ -228,14 +228,9 @@ public sealed partial class ActivityService(
     public async Task<Result<IReadOnlyList<AttendanceResult>>> ConfirmAttendanceAsync(Activity activity, IReadOnlyCollection<Guid> residentIds, AttendanceDecision decision, Guid staffId, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        if (activity.Status is not (ActivityStatus.Published or ActivityStatus.Completed))
+        if (activity.AttendanceRefusal(now) is { } refused)
         {
-            return ActivityErrors.InvalidTransition;
-        }
-
-        if (now < activity.EndsAt)
-        {
-            return ActivityErrors.AttendanceTooEarly;
+            return refused;
         }
 
         var ids = residentIds.Distinct().ToList();

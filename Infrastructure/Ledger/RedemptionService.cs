@@ -111,9 +111,10 @@ public sealed class RedemptionService(PointsDbContext db, LedgerService ledger, 
         }
 
         var now = clock.GetUtcNow();
-        if (found.UsedAt is not null || found.ExpiresAt <= now)
+        var unusable = Paycode.CheckUsable(found.UsedAt, found.ExpiresAt, found.PaycodeTownId, now, found.MerchantTownId);
+        if (unusable == PaycodeErrors.Used || unusable == PaycodeErrors.Expired)
         {
-            return await ReplayAsync(key, fingerprint, ct) ?? (found.UsedAt is not null ? PaycodeErrors.Used : PaycodeErrors.Expired);
+            return await ReplayAsync(key, fingerprint, ct) ?? unusable;
         }
 
         if (!found.MerchantActive)
@@ -121,9 +122,9 @@ public sealed class RedemptionService(PointsDbContext db, LedgerService ledger, 
             return MerchantInactive;
         }
 
-        if (found.PaycodeTownId != found.MerchantTownId)
+        if (unusable is not null)
         {
-            return PaycodeErrors.OtherTown;
+            return unusable;
         }
 
         var walletRef = AccountRef.Wallet(found.ResidentId, found.MerchantTownId);
@@ -231,8 +232,14 @@ public sealed class RedemptionService(PointsDbContext db, LedgerService ledger, 
                     return posted.Error;
                 }
 
+                var refunded = redemption.Refund(town.RefundWindowDays, posted.Value.Entry.Id, now);
+                if (!refunded.IsSuccess)
+                {
+                    return refunded.Error;
+                }
+
                 var marked = await db.Redemptions.Where(r => r.Id == redemption.Id && r.RefundedAt == null)
-                    .ExecuteUpdateAsync(s => s.SetProperty(r => r.RefundedAt, now).SetProperty(r => r.RefundEntryId, posted.Value.Entry.Id), ct);
+                    .ExecuteUpdateAsync(s => s.SetProperty(r => r.RefundedAt, redemption.RefundedAt).SetProperty(r => r.RefundEntryId, redemption.RefundEntryId), ct);
                 if (marked != 1)
                 {
                     return Result<Redemption>.Fail(Redemption.AlreadyRefunded);

@@ -157,4 +157,51 @@ public sealed class ActivityTests
 
         Assert.Equal("activity.signup_window_invalid", Activity.Validate(details)?.Code);
     }
+
+    [Theory]
+    [InlineData(null, null, "checkin.location_required")]
+    [InlineData(30.0, 120.0, null)]
+    [InlineData(30.004, 120.0, null)]
+    [InlineData(30.005, 120.0, "checkin.too_far")]
+    public void CheckInRefusal_AroundTheRadius_RefusesBeyondIt(double? latitude, double? longitude, string? code)
+    {
+        var activity = Activity.Create(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Build.Activity().Details() with { Latitude = 30.0, Longitude = 120.0 }, Guid.NewGuid(), At.T0).Value;
+        activity.Publish(At.T0);
+
+        Assert.Equal(code, activity.CheckInRefusal(activity.StartsAt, latitude, longitude, radiusMeters: 500)?.Code);
+        Assert.Null(activity.CheckInRefusal(activity.StartsAt, null, null, radiusMeters: 0));
+        Assert.Equal(ActivityErrors.CheckInClosed, activity.CheckInRefusal(activity.EndsAt.AddSeconds(1), 30.0, 120.0, 500));
+    }
+
+    [Fact]
+    public void CheckInRefusal_WithoutCoordinates_NeedsNoLocation()
+    {
+        var activity = Build.Activity().Build();
+
+        Assert.Null(activity.CheckInRefusal(activity.StartsAt, null, null, radiusMeters: 500));
+    }
+
+    [Theory]
+    [InlineData((-30 * 60) - 1, false)]
+    [InlineData(-30 * 60, true)]
+    [InlineData((2 + 12) * 3600, true)]
+    [InlineData(((2 + 12) * 3600) + 1, false)]
+    public void StaffCheckTimeRefusal_FromCheckInOpeningToTwelveHoursAfterTheEnd(int secondsFromStart, bool allowed)
+    {
+        var activity = Build.Activity().Build();
+        var at = activity.StartsAt.AddSeconds(secondsFromStart);
+
+        Assert.Equal(allowed ? null : ActivityErrors.CheckTimeInvalid, activity.StaffCheckTimeRefusal(at, now: at.AddDays(1)));
+        Assert.Equal(ActivityErrors.CheckTimeInvalid, activity.StaffCheckTimeRefusal(activity.StartsAt, now: activity.StartsAt.AddTicks(-1)));
+    }
+
+    [Fact]
+    public void AttendanceRefusal_BeforeTheEnd_OrWhenNotRunning()
+    {
+        var activity = Build.Activity().Build();
+
+        Assert.Equal(ActivityErrors.AttendanceTooEarly, activity.AttendanceRefusal(activity.EndsAt.AddTicks(-1)));
+        Assert.Null(activity.AttendanceRefusal(activity.EndsAt));
+        Assert.Equal(ActivityErrors.InvalidTransition, Build.Activity().Draft().Build().AttendanceRefusal(activity.EndsAt));
+    }
 }

@@ -61,16 +61,62 @@ public sealed class RedemptionTests
         var redemption = Build.Redemption(At.T0);
         var entry = Guid.NewGuid();
 
-        Assert.Null(redemption.CanRefund(7, At.T0.AddDays(1)));
-        redemption.MarkRefunded(entry, At.T0.AddDays(1));
+        Assert.True(redemption.Refund(7, entry, At.T0.AddDays(1)).IsSuccess);
 
         Assert.Equal((At.T0.AddDays(1), entry), (redemption.RefundedAt, redemption.RefundEntryId));
-        Assert.Equal(Redemption.AlreadyRefunded, redemption.CanRefund(7, At.T0.AddDays(1)));
+        Assert.Equal(Redemption.AlreadyRefunded, redemption.Refund(7, Guid.NewGuid(), At.T0.AddDays(1)).Error);
+        Assert.Equal(entry, redemption.RefundEntryId);
+    }
+
+    [Fact]
+    public void Refund_AfterTheWindow_IsRefusedAndLeavesItUnrefunded()
+    {
+        var redemption = Build.Redemption(At.T0);
+
+        Assert.Equal(Redemption.RefundWindowClosed, redemption.Refund(7, Guid.NewGuid(), At.T0.AddDays(7).AddTicks(1)).Error);
+        Assert.Null(redemption.RefundedAt);
     }
 
     [Fact]
     public void RefundableUntil_IsTheWindowAfterTheRedemption()
     {
         Assert.Equal(At.T0.AddDays(7), Build.Redemption(At.T0).RefundableUntil(7));
+    }
+}
+
+public sealed class PaycodeTests
+{
+    [Theory]
+    [InlineData(0, true)]
+    [InlineData(59, true)]
+    [InlineData(60, false)]
+    [InlineData(61, false)]
+    public void CheckUsable_AtExpiry_IsDeadFromSixtySecondsOn(int secondsAfterIssue, bool usable)
+    {
+        var town = Guid.NewGuid();
+        var paycode = Build.Paycode(town, At.T0);
+
+        var refusal = paycode.CheckUsable(At.T0.AddSeconds(secondsAfterIssue), town);
+
+        Assert.Equal(usable ? null : PaycodeErrors.Expired, refusal);
+    }
+
+    [Fact]
+    public void CheckUsable_JustBeforeExpiry_IsUsable()
+    {
+        var town = Guid.NewGuid();
+        var paycode = Build.Paycode(town, At.T0);
+
+        Assert.Null(paycode.CheckUsable(paycode.ExpiresAt.AddTicks(-1), town));
+    }
+
+    [Fact]
+    public void CheckUsable_OtherTown_IsRefused_UsedBeatsExpiredBeatsTown()
+    {
+        var paycode = Build.Paycode(Guid.NewGuid(), At.T0);
+
+        Assert.Equal(PaycodeErrors.OtherTown, paycode.CheckUsable(At.T0, Guid.NewGuid()));
+        Assert.Equal(PaycodeErrors.Expired, paycode.CheckUsable(paycode.ExpiresAt, Guid.NewGuid()));
+        Assert.Equal(PaycodeErrors.Used, Paycode.CheckUsable(At.T0, paycode.ExpiresAt, paycode.TownId, paycode.ExpiresAt, Guid.NewGuid()));
     }
 }

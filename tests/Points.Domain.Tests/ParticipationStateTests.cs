@@ -86,6 +86,20 @@ public sealed class DeclarationTests
         Assert.Equal(DeclarationErrors.NotRevocable, d.Revoke("再次", ReviewLevel.Town, At.T0).Error);
     }
 
+    [Fact]
+    public void DefaultReviewPoints_TownLevelTakesTheProposal_CommunityTheSetting_ElseBuiltIn()
+    {
+        var d = Build.Declaration();
+        Assert.Equal(7, d.DefaultReviewPoints(7));
+        Assert.Equal(10, d.DefaultReviewPoints(null));
+
+        d.Review(ReviewLevel.Community, ReviewDecision.Approve, null, 25, needsTownReview: true, Guid.NewGuid(), At.T0);
+
+        Assert.Equal(25, d.DefaultReviewPoints(7));
+        Assert.Equal(25, Declaration.DefaultReviewPoints(d.Category, d.ProposedPoints, 7));
+        Assert.Equal(20, Declaration.DefaultReviewPoints(DeclarationCategory.Mediation, null, null));
+    }
+
     [Theory]
     [InlineData(DeclarationCategory.GoodDeed, 10)]
     [InlineData(DeclarationCategory.Mediation, 20)]

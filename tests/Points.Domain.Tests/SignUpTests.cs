@@ -146,4 +146,69 @@ public sealed class SignUpTests
         Assert.Equal("attendance.not_signed_up", signUp.ConfirmAttended(activity, Guid.NewGuid(), activity.EndsAt).Error?.Code);
         Assert.Equal(ActivityErrors.SignUpNotFound, signUp.CheckIn(activity, CheckInMethod.Code, activity.StartsAt).Error);
     }
+
+    [Fact]
+    public void Rejoin_AfterALateCancellation_IsActiveAgain_AndKeepsTheLateRecord()
+    {
+        var activity = Build.Activity().Build();
+        var signUp = Build.SignUp(activity);
+        Assert.Equal(ActivityErrors.Duplicate, signUp.Rejoin(At.T0, fromWaitlist: false).Error);
+        var late = activity.CancellationDeadline.AddMinutes(1);
+        signUp.Cancel(activity, late);
+
+        Assert.True(signUp.Rejoin(late.AddMinutes(1), fromWaitlist: true).IsSuccess);
+
+        Assert.Equal((SignUpStatus.Active, late.AddMinutes(1), true, null, false), (signUp.Status, signUp.SignedUpAt, signUp.FromWaitlist, signUp.CancelledAt, signUp.CancelledLate));
+        Assert.Equal(late, signUp.LateCancelledAt);
+    }
+}
+
+public sealed class WaitlistEntryTests
+{
+    [Fact]
+    public void Waiting_PromoteOnce_ThenRejoinAtTheBack()
+    {
+        var entry = new WaitlistEntry(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), At.T0);
+        Assert.Equal(ActivityErrors.WaitlistDuplicate, entry.Rejoin(At.T0).Error);
+
+        Assert.True(entry.Promote(At.T0.AddHours(1)).IsSuccess);
+        Assert.Equal(ActivityErrors.WaitlistNotFound, entry.Promote(At.T0.AddHours(2)).Error);
+        Assert.Equal(ActivityErrors.WaitlistNotFound, entry.Leave().Error);
+        Assert.Equal((WaitlistStatus.Promoted, At.T0.AddHours(1)), (entry.Status, entry.PromotedAt));
+
+        Assert.True(entry.Rejoin(At.T0.AddHours(3)).IsSuccess);
+        Assert.Equal((WaitlistStatus.Waiting, At.T0.AddHours(3), null), (entry.Status, entry.JoinedAt, entry.PromotedAt));
+    }
+
+    [Fact]
+    public void Leave_WhileWaiting_ThenCannotBePromoted()
+    {
+        var entry = new WaitlistEntry(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), At.T0);
+
+        Assert.True(entry.Leave().IsSuccess);
+
+        Assert.Equal(WaitlistStatus.Left, entry.Status);
+        Assert.Equal(ActivityErrors.WaitlistNotFound, entry.Promote(At.T0).Error);
+    }
+
+    [Theory]
+    [InlineData(-1, false)]
+    [InlineData(0, true)]
+    public void IsWaitlistOpen_FromTheSignUpOpening(int secondsFromOpening, bool open)
+    {
+        var activity = Build.Activity().Build();
+
+        Assert.Equal(open, activity.IsWaitlistOpen(activity.SignUpOpensAt.AddSeconds(secondsFromOpening)));
+    }
+
+    [Theory]
+    [InlineData(-1, true)]
+    [InlineData(0, false)]
+    public void IsWaitlistOpen_UntilTheStart_AfterSignUpCloses(int secondsFromStart, bool open)
+    {
+        var activity = Build.Activity().Build();
+
+        Assert.Equal(open, activity.IsWaitlistOpen(activity.StartsAt.AddSeconds(secondsFromStart)));
+        Assert.Equal(open, activity.PromotesFromWaitlist(activity.StartsAt.AddSeconds(secondsFromStart)));
+    }
 }
