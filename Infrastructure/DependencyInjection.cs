@@ -109,7 +109,6 @@ public static class DependencyInjection
         services.AddScoped<LedgerService>();
         services.AddScoped<Identity.LoginThrottleService>();
         services.AddScoped<EarningService>();
-        services.Configure<LedgerFaultOptions>(configuration.GetSection(LedgerFaultOptions.Section));
         services.AddScoped<RedemptionService>();
         services.AddScoped<AdjustmentService>();
         services.AddScoped<LedgerReports>();

@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
-using Microsoft.Extensions.Options;
 using Points.Domain.Common;
 using Points.Domain.Ledger;
 using Points.Domain.Notifications;
@@ -11,15 +10,6 @@ using Points.Infrastructure.Notifications;
 using Points.Infrastructure.Persistence;
 
 namespace Points.Infrastructure.Ledger;
-
-/// <summary>Test-only faults (<c>Points:Faults:*</c>); all off in every real deployment.</summary>
-public sealed class LedgerFaultOptions
-{
-    public const string Section = "Points:Faults";
-
-    /// <summary>Ends the process right after a redemption commits and before the reply is written (crash-between-commit-and-reply tests).</summary>
-    public bool ExitAfterRedemptionCommit { get; set; }
-}
 
 public sealed record IssuedPaycode(string Code, DateTimeOffset ExpiresAt);
 
@@ -34,8 +24,7 @@ public sealed record RedemptionOutcome(Redemption Redemption, bool Replayed);
 /// transaction. A refused transfer (insufficient points) rolls back and leaves the paycode unused,
 /// so the resident can top up or the merchant can retry a smaller amount within the minute.
 /// </summary>
-public sealed class RedemptionService(PointsDbContext db, LedgerService ledger, TimeProvider clock, IOptions<LedgerFaultOptions> faults,
-    Diagnostics.PointsMetrics metrics)
+public sealed class RedemptionService(PointsDbContext db, LedgerService ledger, TimeProvider clock, Diagnostics.PointsMetrics metrics)
 {
     public static readonly DomainError NotFound = DomainError.NotFound("redemption.not_found", "兑换记录不存在");
     public static readonly DomainError MerchantInactive = DomainError.Forbidden("merchant.inactive", "商户已停用");
@@ -177,11 +166,6 @@ public sealed class RedemptionService(PointsDbContext db, LedgerService ledger, 
         catch (Exception ex) when (DatabaseSetup.IsCheckViolation(ex))
         {
             return LedgerErrors.Insufficient;
-        }
-
-        if (faults.Value.ExitAfterRedemptionCommit)
-        {
-            Environment.Exit(75);
         }
 
         return new RedemptionOutcome(redemption, false);
