@@ -115,7 +115,6 @@ public static class ApiSetup
         services.AddPointsInfrastructure(configuration, environment);
         services.AddCredit();
         services.AddParticipation(configuration);
-        services.AddScheduledJob<Participation.AwardBackfillJob>();
         var choice = InfrastructureChoice.From(configuration);
         if (configuration.GetValue<bool>(Operations.RequestTiming.Setting))
         {

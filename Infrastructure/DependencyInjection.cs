@@ -124,6 +124,7 @@ public static class DependencyInjection
         services.AddScoped<Market.MarketService>();
         services.AddScoped<Seeding.IDemoSeedContributor, MarketDemoSeed>();
         services.AddScheduledJob<PointsExpiryJob>();
+        services.AddScheduledJob<Participation.AwardBackfillJob>();
         services.AddScoped<JobLeaseStore>();
         services.AddHostedService(sp => sp.GetRequiredService<JobScheduler>());
         services.AddSingleton<JobScheduler>();

@@ -64,11 +64,7 @@ public sealed record ReviewQueueResponse(ReviewLevel Level, int Total, int Stale
 
 public static class DeclarationEndpoints
 {
-    public const string SourceType = "declaration";
-
     public const int ReviewQueuePageSize = 50;
-
-    public static string AwardKey(Guid id) => $"declaration:{id}";
 
     public static void MapDeclarations(this IEndpointRouteBuilder app)
     {
@@ -121,7 +117,7 @@ public static class DeclarationEndpoints
 
         var declaration = created.Value;
         db.Declarations.Add(declaration);
-        db.ParticipationEvents.Add(ParticipationEndpoints.Event(TimelineSubject.Declaration, declaration.Id, DeclarationAction.Submitted, me.Id, null, null, now));
+        db.ParticipationEvents.Add(ParticipationAwards.Event(TimelineSubject.Declaration, declaration.Id, DeclarationAction.Submitted, me.Id, null, null, now));
         await db.SaveChangesAsync(ct);
         return TypedResults.Created($"/api/declarations/{declaration.Id}", await ToResponseAsync(db, declaration, me.Id, ct));
     }
@@ -180,7 +176,7 @@ public static class DeclarationEndpoints
             return Problems.From(resubmitted.Error);
         }
 
-        db.ParticipationEvents.Add(ParticipationEndpoints.Event(TimelineSubject.Declaration, id, DeclarationAction.Resubmitted, me.Id, null, null, now));
+        db.ParticipationEvents.Add(ParticipationAwards.Event(TimelineSubject.Declaration, id, DeclarationAction.Resubmitted, me.Id, null, null, now));
         if (!await TrySaveAsync(db, ct))
         {
             return Problems.From(DeclarationErrors.ReviewConflict);
@@ -206,7 +202,7 @@ public static class DeclarationEndpoints
             return Problems.From(withdrawn.Error);
         }
 
-        db.ParticipationEvents.Add(ParticipationEndpoints.Event(TimelineSubject.Declaration, id, DeclarationAction.Withdrawn, me.Id, null, null, now));
+        db.ParticipationEvents.Add(ParticipationAwards.Event(TimelineSubject.Declaration, id, DeclarationAction.Withdrawn, me.Id, null, null, now));
         if (!await TrySaveAsync(db, ct))
         {
             return Problems.From(DeclarationErrors.ReviewConflict);
@@ -257,7 +253,7 @@ public static class DeclarationEndpoints
 
         var outcome = reviewed.Value;
         var shownPoints = outcome.Action is DeclarationAction.Approved or DeclarationAction.ForwardedToTown ? points : (int?)null;
-        db.ParticipationEvents.Add(ParticipationEndpoints.Event(TimelineSubject.Declaration, id, outcome.Action, me.Id, declaration.LastReason, shownPoints, now));
+        db.ParticipationEvents.Add(ParticipationAwards.Event(TimelineSubject.Declaration, id, outcome.Action, me.Id, declaration.LastReason, shownPoints, now));
         notifier.DeclarationReviewed(declaration, outcome.Action, now);
         if (!await TrySaveAsync(db, ct))
         {
@@ -266,7 +262,7 @@ public static class DeclarationEndpoints
 
         if (outcome.PointsToAward > 0)
         {
-            var award = new EarnRequest(declaration.ResidentId, declaration.TownId, TransferReason.Declaration, outcome.PointsToAward, AwardKey(id), SourceType, id.ToString(), "申报审核通过", me.Id);
+            var award = new EarnRequest(declaration.ResidentId, declaration.TownId, TransferReason.Declaration, outcome.PointsToAward, ParticipationAwards.DeclarationKey(id), ParticipationAwards.DeclarationSource, id.ToString(), "申报审核通过", me.Id);
             if (await ParticipationAwards.PayAsync(db, earning, TimelineSubject.Declaration, id, award, now, ct) != outcome.PointsToAward)
             {
                 // The town's daily cap cut the award: the approval stands, the timeline says what was paid.
@@ -299,7 +295,7 @@ public static class DeclarationEndpoints
             return Problems.From(refusal);
         }
 
-        var reversed = await earning.RevokeAsync(AwardKey(id), ParticipationEndpoints.Truncate($"申报撤销：{request.Reason}", TransferRequest.NoteMaxLength), me.Id, ct);
+        var reversed = await earning.RevokeAsync(ParticipationAwards.DeclarationKey(id), ParticipationEndpoints.Truncate($"申报撤销：{request.Reason}", TransferRequest.NoteMaxLength), me.Id, ct);
         if (!reversed.IsSuccess && reversed.Error.Code != LedgerErrors.AlreadyReversed.Code)
         {
             return Problems.From(reversed.Error);
@@ -315,7 +311,7 @@ public static class DeclarationEndpoints
         }
 
         var taken = reversed.IsSuccess && reversed.Value is { } r ? -(int)r.Entry.Points : (int?)null;
-        db.ParticipationEvents.Add(ParticipationEndpoints.Event(TimelineSubject.Declaration, id, DeclarationAction.Revoked, me.Id, declaration.LastReason, taken, now));
+        db.ParticipationEvents.Add(ParticipationAwards.Event(TimelineSubject.Declaration, id, DeclarationAction.Revoked, me.Id, declaration.LastReason, taken, now));
         if (!await TrySaveAsync(db, ct))
         {
             return Problems.From(DeclarationErrors.ReviewConflict);

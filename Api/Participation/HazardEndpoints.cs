@@ -48,10 +48,6 @@ public sealed record HazardResponse(
 
 public static class HazardEndpoints
 {
-    public const string SourceType = "hazard";
-
-    public static string AwardKey(Guid id) => $"hazard:{id}";
-
     public static void MapHazards(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/hazards").WithTags("Hazards").RequireAuthorization();
@@ -97,7 +93,7 @@ public static class HazardEndpoints
 
         var report = created.Value;
         db.HazardReports.Add(report);
-        db.ParticipationEvents.Add(ParticipationEndpoints.Event(TimelineSubject.HazardReport, report.Id, nameof(HazardStatus.Reported), me.Id, null, null, now));
+        db.ParticipationEvents.Add(ParticipationAwards.Event(TimelineSubject.HazardReport, report.Id, nameof(HazardStatus.Reported), me.Id, null, null, now));
         await db.SaveChangesAsync(ct);
         return TypedResults.Created($"/api/hazards/{report.Id}", await ToResponseAsync(db, report, me.Id, ct));
     }
@@ -185,7 +181,7 @@ public static class HazardEndpoints
         }
 
         var note = request.Rejection is { } why && report.Status == HazardStatus.Rejected ? $"{TimelineTitles.Rejection(why)}{(request.Note is null ? string.Empty : "：" + request.Note)}" : request.Note;
-        db.ParticipationEvents.Add(ParticipationEndpoints.Event(TimelineSubject.HazardReport, id, report.Status.ToString(), me.Id, note,
+        db.ParticipationEvents.Add(ParticipationAwards.Event(TimelineSubject.HazardReport, id, report.Status.ToString(), me.Id, note,
             report.Status == HazardStatus.Closed ? applied.Value : null, now));
         try
         {
@@ -198,7 +194,7 @@ public static class HazardEndpoints
 
         if (applied.Value > 0)
         {
-            var award = new EarnRequest(report.ReporterId, report.TownId, TransferReason.HazardReport, applied.Value, AwardKey(id), SourceType, id.ToString(), "隐患报告核实办结", me.Id);
+            var award = new EarnRequest(report.ReporterId, report.TownId, TransferReason.HazardReport, applied.Value, ParticipationAwards.HazardKey(id), ParticipationAwards.HazardSource, id.ToString(), "隐患报告核实办结", me.Id);
             if (await ParticipationAwards.PayAsync(db, earning, TimelineSubject.HazardReport, id, award, now, ct) != applied.Value)
             {
                 report = await db.HazardReports.AsNoTracking().FirstAsync(h => h.Id == id, ct);

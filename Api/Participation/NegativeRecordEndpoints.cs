@@ -104,7 +104,7 @@ public static class NegativeRecordEndpoints
 
         var record = created.Value;
         db.NegativeRecords.Add(record);
-        db.ParticipationEvents.Add(ParticipationEndpoints.Event(TimelineSubject.NegativeRecord, record.Id, "Recorded", me.Id, null, null, now));
+        db.ParticipationEvents.Add(ParticipationAwards.Event(TimelineSubject.NegativeRecord, record.Id, "Recorded", me.Id, null, null, now));
         notifier.NegativeRecordAdded(record, now);
         await db.SaveChangesAsync(ct);
         await credit.RescoreAsync(residentId, ct);
@@ -234,7 +234,7 @@ public static class NegativeRecordEndpoints
             return Problems.From(result.Error);
         }
 
-        db.ParticipationEvents.Add(ParticipationEndpoints.Event(TimelineSubject.NegativeRecord, record.Id, action, actorId, note, null, now));
+        db.ParticipationEvents.Add(ParticipationAwards.Event(TimelineSubject.NegativeRecord, record.Id, action, actorId, note, null, now));
         try
         {
             await db.SaveChangesAsync(ct);
