@@ -161,7 +161,7 @@ public static class ApiSetup
         });
         // No fallback policy: it would answer unknown routes with 401 instead of 404. Every group sets
         // RequireAuthorization or AllowAnonymous, and a test walks all endpoints to prove it.
-        services.AddAuthorization();
+        services.AddAuthorizationBuilder().AddPointsPolicies();
 
         services.Configure<AuthRateLimitOptions>(configuration.GetSection(AuthRateLimitOptions.Section));
         ReverseProxy.Configure(services, configuration);

@@ -11,7 +11,7 @@ public static class PartnerEndpoints
 {
     public static void MapPartners(this IEndpointRouteBuilder app)
     {
-        var merchants = app.MapGroup("/api/merchants").WithTags("Administration").RequireAuthorization(p => p.RequireRole(Roles.TownStaff, Roles.Admin));
+        var merchants = app.MapGroup("/api/merchants").WithTags("Administration").RequireAuthorization(Policies.TownStaff);
         merchants.MapGet("/", ListMerchantsAsync).WithName(nameof(ListMerchantsAsync)).WithSummary("本镇街的商户、其操作员与兑换比例协议");
         merchants.MapPost("/", CreateMerchantAsync).WithName(nameof(CreateMerchantAsync)).WithSummary("商户入驻：名称、地址，须同意本镇街的积分兑换比例");
         merchants.MapPatch("/{id:guid}", UpdateMerchantAsync).WithName(nameof(UpdateMerchantAsync))
@@ -19,7 +19,7 @@ public static class PartnerEndpoints
         merchants.MapPost("/{id:guid}/operators", CreateOperatorAsync).WithName(nameof(CreateOperatorAsync))
             .WithSummary("为商户添加操作员：返回一次性密码（仅显示这一次，首次登录须修改）");
 
-        var banks = app.MapGroup("/api/bank-clients").WithTags("Administration").RequireAuthorization(p => p.RequireRole(Roles.Admin));
+        var banks = app.MapGroup("/api/bank-clients").WithTags("Administration").RequireAuthorization(Policies.Admin);
         banks.MapGet("/", ListBankClientsAsync).WithName(nameof(ListBankClientsAsync)).WithSummary("银行客户端（不含密钥）");
         banks.MapPost("/", CreateBankClientAsync).WithName(nameof(CreateBankClientAsync)).WithSummary("新建银行客户端：返回客户端密钥（仅显示这一次，只保存其哈希）");
         banks.MapPost("/{id:guid}/rotate-secret", RotateBankSecretAsync).WithName(nameof(RotateBankSecretAsync))

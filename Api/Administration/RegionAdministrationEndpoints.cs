@@ -12,7 +12,7 @@ public static class RegionAdministrationEndpoints
 {
     public static void MapRegionAdministration(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api").WithTags("Administration").RequireAuthorization(p => p.RequireRole(Roles.TownStaff, Roles.Admin));
+        var group = app.MapGroup("/api").WithTags("Administration").RequireAuthorization(Policies.TownStaff);
         group.MapPost("/towns/{townId:guid}/communities", CreateCommunityAsync).WithName(nameof(CreateCommunityAsync)).WithSummary("新建村社");
         group.MapPatch("/communities/{id:guid}", UpdateCommunityAsync).WithName(nameof(UpdateCommunityAsync))
             .WithSummary("重命名村社，或撤销（retired: true，选择列表中不再出现，历史保留）与恢复");

@@ -17,7 +17,7 @@ public static class StaffEndpoints
 {
     public static void MapStaff(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/staff").WithTags("Administration").RequireAuthorization(p => p.RequireRole(Roles.TownStaff, Roles.Admin));
+        var group = app.MapGroup("/api/staff").WithTags("Administration").RequireAuthorization(Policies.TownStaff);
         group.MapGet("/", ListStaffAsync).WithName(nameof(ListStaffAsync)).WithSummary("本镇街工作人员账户（可按角色、村社、关键字筛选，分页）");
         group.MapPost("/", CreateStaffAsync).WithName(nameof(CreateStaffAsync)).WithSummary("新建工作人员账户：返回一次性密码（仅显示这一次，首次登录须修改）");
         group.MapPatch("/{id:guid}", UpdateStaffAsync).WithName(nameof(UpdateStaffAsync)).WithSummary("修改姓名、角色与所属村社，停用（active: false）或恢复账户");

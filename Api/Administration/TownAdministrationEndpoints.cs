@@ -16,7 +16,7 @@ public static class TownAdministrationEndpoints
 {
     public static void MapTownAdministration(this IEndpointRouteBuilder app)
     {
-        var towns = app.MapGroup("/api/towns/{townId:guid}").WithTags("Administration").RequireAuthorization(p => p.RequireRole(Roles.TownStaff, Roles.Admin));
+        var towns = app.MapGroup("/api/towns/{townId:guid}").WithTags("Administration").RequireAuthorization(Policies.TownStaff);
         towns.MapGet("/settings", GetTownSettingsAsync).WithName(nameof(GetTownSettingsAsync))
             .WithSummary("镇街设置：兑换比例、超市开放日、每日上限、退款期限、积分有效期、各来源积分规则、微信订阅消息模板");
         towns.MapPatch("/settings", UpdateTownSettingsAsync).WithName(nameof(UpdateTownSettingsAsync))
@@ -129,7 +129,7 @@ public static class MerchantHistoryEndpoints
 {
     public static void MapMerchantHistory(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/merchant").WithTags("Merchant").RequireAuthorization(p => p.RequireRole(Roles.Merchant));
+        var group = app.MapGroup("/api/merchant").WithTags("Merchant").RequireAuthorization(Policies.Merchant);
         group.MapGet("/redemptions", ListMyRedemptionsAsync).WithName(nameof(ListMyRedemptionsAsync))
             .WithSummary("本商户的兑换记录（按时间倒序；from/to 为北京时间日期 yyyy-MM-dd，含当日；q 按单号、积分或备注查找；含退款状态与是否仍可退款）");
     }

@@ -70,20 +70,20 @@ public static class DeclarationEndpoints
     {
         var group = app.MapGroup("/api/declarations").WithTags("Declarations").RequireAuthorization();
         group.MapPost("/", SubmitDeclarationAsync).WithName(nameof(SubmitDeclarationAsync)).WithSummary("群众申报：好人好事、矛盾调解、安全巡查等")
-            .RequireAuthorization(p => p.RequireRole(Roles.Resident));
+            .RequireAuthorization(Policies.Resident);
         group.MapGet("/mine", MyDeclarationsAsync).WithName(nameof(MyDeclarationsAsync)).WithSummary("我的申报");
         group.MapGet("/{id:guid}", GetDeclarationAsync).WithName(nameof(GetDeclarationAsync)).WithSummary("申报详情和处理进度");
         group.MapPost("/{id:guid}/resubmit", ResubmitDeclarationAsync).WithName(nameof(ResubmitDeclarationAsync)).WithSummary("补充材料后重新提交");
         group.MapPost("/{id:guid}/withdraw", WithdrawDeclarationAsync).WithName(nameof(WithdrawDeclarationAsync)).WithSummary("撤回尚未审结的申报");
         group.MapPost("/{id:guid}/review", ReviewDeclarationAsync).WithName(nameof(ReviewDeclarationAsync)).WithSummary("审核（村社一级、镇街二级）")
-            .RequireAuthorization(p => p.RequireRole(Roles.Staff));
+            .RequireAuthorization(Policies.Staff);
         group.MapPost("/{id:guid}/revoke", RevokeDeclarationAsync).WithName(nameof(RevokeDeclarationAsync)).WithSummary("撤销已通过的申报并收回积分")
-            .RequireAuthorization(p => p.RequireRole(Roles.Staff));
+            .RequireAuthorization(Policies.Staff);
         group.MapGet("/settings", GetCategorySettingsAsync).WithName(nameof(GetCategorySettingsAsync)).WithSummary("本镇街各申报类别的默认积分和是否需镇街复审");
         group.MapPut("/settings/{category}", PutCategorySettingAsync).WithName(nameof(PutCategorySettingAsync)).WithSummary("设置申报类别的默认积分和是否需镇街复审")
-            .RequireAuthorization(p => p.RequireRole(Roles.TownStaff, Roles.Admin));
+            .RequireAuthorization(Policies.TownStaff);
 
-        var reviews = app.MapGroup("/api/reviews").WithTags("Declarations").RequireAuthorization(p => p.RequireRole(Roles.Staff));
+        var reviews = app.MapGroup("/api/reviews").WithTags("Declarations").RequireAuthorization(Policies.Staff);
         reviews.MapGet("/", ReviewQueueAsync).WithName(nameof(ReviewQueueAsync)).WithSummary("审核队列（含等待时长，超期标记）");
     }
 

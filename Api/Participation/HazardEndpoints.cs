@@ -52,14 +52,14 @@ public static class HazardEndpoints
     {
         var group = app.MapGroup("/api/hazards").WithTags("Hazards").RequireAuthorization();
         group.MapPost("/", ReportHazardAsync).WithName(nameof(ReportHazardAsync)).WithSummary("一起查隐患：随手拍上报")
-            .RequireAuthorization(p => p.RequireRole(Roles.Resident));
+            .RequireAuthorization(Policies.Resident);
         group.MapGet("/mine", MyHazardsAsync).WithName(nameof(MyHazardsAsync)).WithSummary("我上报的隐患");
         group.MapGet("/", ListHazardsAsync).WithName(nameof(ListHazardsAsync)).WithSummary("本村社（镇街）的隐患报告")
-            .RequireAuthorization(p => p.RequireRole(Roles.Staff));
+            .RequireAuthorization(Policies.Staff);
         group.MapGet("/{id:guid}", GetHazardAsync).WithName(nameof(GetHazardAsync)).WithSummary("隐患报告详情和处理进度");
         group.MapPost("/{id:guid}/transitions", TransitionHazardAsync).WithName(nameof(TransitionHazardAsync))
             .WithSummary("受理、整改中、办结（核实后奖励积分）或不予受理（重复/不构成隐患）")
-            .RequireAuthorization(p => p.RequireRole(Roles.Staff));
+            .RequireAuthorization(Policies.Staff);
     }
 
     public static async Task<Results<Created<HazardResponse>, ProblemHttpResult, ValidationProblem>> ReportHazardAsync(

@@ -64,21 +64,21 @@ public static class LearningEndpoints
         group.MapGet("/", ListArticlesAsync).WithName(nameof(ListArticlesAsync)).WithSummary("我要学习：文章与立法意见征集稿");
         group.MapGet("/{id:guid}", GetArticleAsync).WithName(nameof(GetArticleAsync)).WithSummary("文章详情");
         group.MapPost("/", CreateArticleAsync).WithName(nameof(CreateArticleAsync)).WithSummary("新建文章或立法意见征集稿（草稿）")
-            .RequireAuthorization(p => p.RequireRole(Roles.Staff));
+            .RequireAuthorization(Policies.Staff);
         group.MapPost("/{id:guid}/publish", PublishArticleAsync).WithName(nameof(PublishArticleAsync)).WithSummary("发布")
-            .RequireAuthorization(p => p.RequireRole(Roles.Staff));
+            .RequireAuthorization(Policies.Staff);
         group.MapPost("/{id:guid}/reads", OpenArticleAsync).WithName(nameof(OpenArticleAsync)).WithSummary("开始阅读（服务器计时）")
-            .RequireAuthorization(p => p.RequireRole(Roles.Resident));
+            .RequireAuthorization(Policies.Resident);
         group.MapPost("/{id:guid}/reads/finish", FinishReadingAsync).WithName(nameof(FinishReadingAsync)).WithSummary("完成阅读：达到最短阅读时间得积分，每篇一次，受每日上限约束")
-            .RequireAuthorization(p => p.RequireRole(Roles.Resident));
+            .RequireAuthorization(Policies.Resident);
         group.MapPost("/{id:guid}/quiz", AnswerQuizAsync).WithName(nameof(AnswerQuizAsync)).WithSummary("答题得积分（每篇一次）")
-            .RequireAuthorization(p => p.RequireRole(Roles.Resident));
+            .RequireAuthorization(Policies.Resident);
         group.MapPost("/{id:guid}/comments", CommentAsync).WithName(nameof(CommentAsync)).WithSummary("对立法意见征集稿留言（经内容安全检查）")
-            .RequireAuthorization(p => p.RequireRole(Roles.Resident));
+            .RequireAuthorization(Policies.Resident);
         group.MapGet("/{id:guid}/comments", ListCommentsAsync).WithName(nameof(ListCommentsAsync)).WithSummary("收集到的意见（工作人员）")
-            .RequireAuthorization(p => p.RequireRole(Roles.Staff));
+            .RequireAuthorization(Policies.Staff);
         group.MapPost("/comments/{commentId:guid}/moderate", ModerateCommentAsync).WithName(nameof(ModerateCommentAsync)).WithSummary("人工审核待定留言")
-            .RequireAuthorization(p => p.RequireRole(Roles.Staff));
+            .RequireAuthorization(Policies.Staff);
     }
 
     public static async Task<Ok<List<ArticleResponse>>> ListArticlesAsync(ClaimsPrincipal principal, PointsDbContext db, CancellationToken ct)

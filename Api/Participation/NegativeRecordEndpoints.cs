@@ -52,7 +52,7 @@ public static class NegativeRecordEndpoints
     public static void MapNegativeRecords(this IEndpointRouteBuilder app)
     {
         var residents = app.MapGroup("/api/residents/{residentId:guid}/negative-records").WithTags("NegativeList")
-            .RequireAuthorization(p => p.RequireRole(Roles.Staff));
+            .RequireAuthorization(Policies.Staff);
         residents.MapPost("/", CreateNegativeRecordAsync).WithName(nameof(CreateNegativeRecordAsync)).WithSummary("记入负面清单（违规或未化解纠纷，附证据）");
         residents.MapGet("/", ResidentNegativeRecordsAsync).WithName(nameof(ResidentNegativeRecordsAsync)).WithSummary("某居民的负面清单记录");
 
@@ -64,9 +64,9 @@ public static class NegativeRecordEndpoints
         records.MapPost("/{id:guid}/explanation", ExplainAsync).WithName(nameof(ExplainAsync)).WithSummary("居民补充说明");
         records.MapPost("/{id:guid}/appeal", AppealAsync).WithName(nameof(AppealAsync)).WithSummary("居民申诉（一次）");
         records.MapPost("/{id:guid}/appeal-decision", DecideAppealAsync).WithName(nameof(DecideAppealAsync)).WithSummary("处理申诉：维持或撤销")
-            .RequireAuthorization(p => p.RequireRole(Roles.Staff));
+            .RequireAuthorization(Policies.Staff);
         records.MapPost("/{id:guid}/revoke", RevokeNegativeRecordAsync).WithName(nameof(RevokeNegativeRecordAsync)).WithSummary("撤销记录")
-            .RequireAuthorization(p => p.RequireRole(Roles.Staff));
+            .RequireAuthorization(Policies.Staff);
     }
 
     public static async Task<Results<Created<NegativeRecordResponse>, ProblemHttpResult, ValidationProblem>> CreateNegativeRecordAsync(
