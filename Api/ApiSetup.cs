@@ -115,7 +115,6 @@ public static class ApiSetup
         services.AddPointsInfrastructure(configuration, environment);
         services.AddCredit();
         services.AddParticipation(configuration);
-        services.AddScheduledJob<Participation.AwardBackfillJob>();
         var choice = InfrastructureChoice.From(configuration);
         if (configuration.GetValue<bool>(Operations.RequestTiming.Setting))
         {
@@ -162,7 +161,7 @@ public static class ApiSetup
         });
         // No fallback policy: it would answer unknown routes with 401 instead of 404. Every group sets
         // RequireAuthorization or AllowAnonymous, and a test walks all endpoints to prove it.
-        services.AddAuthorization();
+        services.AddAuthorizationBuilder().AddPointsPolicies();
 
         services.Configure<AuthRateLimitOptions>(configuration.GetSection(AuthRateLimitOptions.Section));
         ReverseProxy.Configure(services, configuration);

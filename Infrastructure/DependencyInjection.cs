@@ -109,7 +109,6 @@ public static class DependencyInjection
         services.AddScoped<LedgerService>();
         services.AddScoped<Identity.LoginThrottleService>();
         services.AddScoped<EarningService>();
-        services.Configure<LedgerFaultOptions>(configuration.GetSection(LedgerFaultOptions.Section));
         services.AddScoped<RedemptionService>();
         services.AddScoped<AdjustmentService>();
         services.AddScoped<LedgerReports>();
@@ -125,6 +124,7 @@ public static class DependencyInjection
         services.AddScoped<Market.MarketService>();
         services.AddScoped<Seeding.IDemoSeedContributor, MarketDemoSeed>();
         services.AddScheduledJob<PointsExpiryJob>();
+        services.AddScheduledJob<Participation.AwardBackfillJob>();
         services.AddScoped<JobLeaseStore>();
         services.AddHostedService(sp => sp.GetRequiredService<JobScheduler>());
         services.AddSingleton<JobScheduler>();

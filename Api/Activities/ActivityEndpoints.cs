@@ -16,36 +16,36 @@ using Points.Infrastructure.WeChat;
 
 namespace Points.Api.Activities;
 
-public static class ActivityEndpoints
+/// <summary>Activities: create, edit, lifecycle, list and read. Sign-ups and check-ins are the other parts of this class.</summary>
+public static partial class ActivityEndpoints
 {
     public static RouteGroupBuilder MapActivities(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/activities").WithTags("Activities").RequireAuthorization();
-        var staff = new[] { Roles.CommunityStaff, Roles.TownStaff, Roles.Admin };
 
-        group.MapPost("/", CreateAsync).WithName(nameof(CreateAsync)).WithSummary("创建活动（草稿）").RequireAuthorization(p => p.RequireRole(staff));
-        group.MapPatch("/{id:guid}", UpdateAsync).WithName(nameof(UpdateAsync)).WithSummary("修改活动；名额不能少于已报名人数").RequireAuthorization(p => p.RequireRole(staff));
-        group.MapPost("/{id:guid}/publish", PublishAsync).WithName(nameof(PublishAsync)).WithSummary("发布活动").RequireAuthorization(p => p.RequireRole(staff));
-        group.MapPost("/{id:guid}/cancel", CancelActivityAsync).WithName(nameof(CancelActivityAsync)).WithSummary("取消活动：释放全部名额并通知已报名居民").RequireAuthorization(p => p.RequireRole(staff));
-        group.MapPost("/{id:guid}/complete", CompleteAsync).WithName(nameof(CompleteAsync)).WithSummary("活动结束后标记完成").RequireAuthorization(p => p.RequireRole(staff));
+        group.MapPost("/", CreateAsync).WithName(nameof(CreateAsync)).WithSummary("创建活动（草稿）").RequireAuthorization(Policies.Staff);
+        group.MapPatch("/{id:guid}", UpdateAsync).WithName(nameof(UpdateAsync)).WithSummary("修改活动；名额不能少于已报名人数").RequireAuthorization(Policies.Staff);
+        group.MapPost("/{id:guid}/publish", PublishAsync).WithName(nameof(PublishAsync)).WithSummary("发布活动").RequireAuthorization(Policies.Staff);
+        group.MapPost("/{id:guid}/cancel", CancelActivityAsync).WithName(nameof(CancelActivityAsync)).WithSummary("取消活动：释放全部名额并通知已报名居民").RequireAuthorization(Policies.Staff);
+        group.MapPost("/{id:guid}/complete", CompleteAsync).WithName(nameof(CompleteAsync)).WithSummary("活动结束后标记完成").RequireAuthorization(Policies.Staff);
         group.MapGet("/", ListAsync).WithName(nameof(ListAsync)).WithSummary("活动列表（含剩余名额）");
         group.MapGet("/{id:guid}", GetAsync).WithName(nameof(GetAsync)).WithSummary("活动详情（含剩余名额与我的报名）");
 
-        group.MapPost("/{id:guid}/signups", SignUpAsync).WithName(nameof(SignUpAsync)).WithSummary("报名：201；名额已满 409 activity.full（可加入候补）").RequireAuthorization(p => p.RequireRole(Roles.Resident));
-        group.MapDelete("/{id:guid}/signups/me", CancelSignUpAsync).WithName(nameof(CancelSignUpAsync)).WithSummary("取消报名；空出的名额给候补第一位").RequireAuthorization(p => p.RequireRole(Roles.Resident));
-        group.MapPost("/{id:guid}/waitlist", JoinWaitlistAsync).WithName(nameof(JoinWaitlistAsync)).WithSummary("名额已满时加入候补").RequireAuthorization(p => p.RequireRole(Roles.Resident));
-        group.MapDelete("/{id:guid}/waitlist", LeaveWaitlistAsync).WithName(nameof(LeaveWaitlistAsync)).WithSummary("退出候补").RequireAuthorization(p => p.RequireRole(Roles.Resident));
+        group.MapPost("/{id:guid}/signups", SignUpAsync).WithName(nameof(SignUpAsync)).WithSummary("报名：201；名额已满 409 activity.full（可加入候补）").RequireAuthorization(Policies.Resident);
+        group.MapDelete("/{id:guid}/signups/me", CancelSignUpAsync).WithName(nameof(CancelSignUpAsync)).WithSummary("取消报名；空出的名额给候补第一位").RequireAuthorization(Policies.Resident);
+        group.MapPost("/{id:guid}/waitlist", JoinWaitlistAsync).WithName(nameof(JoinWaitlistAsync)).WithSummary("名额已满时加入候补").RequireAuthorization(Policies.Resident);
+        group.MapDelete("/{id:guid}/waitlist", LeaveWaitlistAsync).WithName(nameof(LeaveWaitlistAsync)).WithSummary("退出候补").RequireAuthorization(Policies.Resident);
 
-        group.MapGet("/{id:guid}/checkin-code", CheckInCodeAsync).WithName(nameof(CheckInCodeAsync)).WithSummary("当前签到码（约60秒有效）与二维码；kind=miniprogram 时返回微信小程序码 PNG（扫码直达签到页）").RequireAuthorization(p => p.RequireRole(staff));
-        group.MapPost("/{id:guid}/checkins", CheckInAsync).WithName(nameof(CheckInAsync)).WithSummary("扫码签到").RequireAuthorization(p => p.RequireRole(Roles.Resident));
-        group.MapPost("/{id:guid}/checkouts", CheckOutAsync).WithName(nameof(CheckOutAsync)).WithSummary("扫码签退").RequireAuthorization(p => p.RequireRole(Roles.Resident));
-        group.MapPost("/{id:guid}/signups/{residentId:guid}/checkin", StaffCheckInAsync).WithName(nameof(StaffCheckInAsync)).WithSummary("工作人员代签到（无手机的居民）").RequireAuthorization(p => p.RequireRole(staff));
-        group.MapPost("/{id:guid}/signups/{residentId:guid}/checkout", StaffCheckOutAsync).WithName(nameof(StaffCheckOutAsync)).WithSummary("工作人员代签退").RequireAuthorization(p => p.RequireRole(staff));
-        group.MapGet("/{id:guid}/signups", ListSignUpsAsync).WithName(nameof(ListSignUpsAsync)).WithSummary("活动的报名名单（姓名脱敏）；?format=csv 或 xlsx（含合计行）").RequireAuthorization(p => p.RequireRole(staff));
-        group.MapGet("/{id:guid}/waitlist", ListWaitlistAsync).WithName(nameof(ListWaitlistAsync)).WithSummary("活动的候补名单（姓名脱敏，按递补顺序）").RequireAuthorization(p => p.RequireRole(staff));
-        group.MapPost("/{id:guid}/attendance", AttendanceAsync).WithName(nameof(AttendanceAsync)).WithSummary("批量确认出勤或缺席；出勤获得活动积分（只发一次）").RequireAuthorization(p => p.RequireRole(staff));
+        group.MapGet("/{id:guid}/checkin-code", CheckInCodeAsync).WithName(nameof(CheckInCodeAsync)).WithSummary("当前签到码（约60秒有效）与二维码；kind=miniprogram 时返回微信小程序码 PNG（扫码直达签到页）").RequireAuthorization(Policies.Staff);
+        group.MapPost("/{id:guid}/checkins", CheckInAsync).WithName(nameof(CheckInAsync)).WithSummary("扫码签到").RequireAuthorization(Policies.Resident);
+        group.MapPost("/{id:guid}/checkouts", CheckOutAsync).WithName(nameof(CheckOutAsync)).WithSummary("扫码签退").RequireAuthorization(Policies.Resident);
+        group.MapPost("/{id:guid}/signups/{residentId:guid}/checkin", StaffCheckInAsync).WithName(nameof(StaffCheckInAsync)).WithSummary("工作人员代签到（无手机的居民）").RequireAuthorization(Policies.Staff);
+        group.MapPost("/{id:guid}/signups/{residentId:guid}/checkout", StaffCheckOutAsync).WithName(nameof(StaffCheckOutAsync)).WithSummary("工作人员代签退").RequireAuthorization(Policies.Staff);
+        group.MapGet("/{id:guid}/signups", ListSignUpsAsync).WithName(nameof(ListSignUpsAsync)).WithSummary("活动的报名名单（姓名脱敏）；?format=csv 或 xlsx（含合计行）").RequireAuthorization(Policies.Staff);
+        group.MapGet("/{id:guid}/waitlist", ListWaitlistAsync).WithName(nameof(ListWaitlistAsync)).WithSummary("活动的候补名单（姓名脱敏，按递补顺序）").RequireAuthorization(Policies.Staff);
+        group.MapPost("/{id:guid}/attendance", AttendanceAsync).WithName(nameof(AttendanceAsync)).WithSummary("批量确认出勤或缺席；出勤获得活动积分（只发一次）").RequireAuthorization(Policies.Staff);
 
-        app.MapGroup("/api/me/signups").WithTags("Activities").RequireAuthorization(p => p.RequireRole(Roles.Resident))
+        app.MapGroup("/api/me/signups").WithTags("Activities").RequireAuthorization(Policies.Resident)
             .MapGet("/", MySignUpsAsync).WithName(nameof(MySignUpsAsync)).WithSummary("我的报名及其状态");
         return group;
     }
@@ -80,7 +80,7 @@ public static class ActivityEndpoints
         var created = Activity.Create(Guid.CreateVersion7(), community.TownId, community.Id, details, me.Id, now);
         if (!created.IsSuccess)
         {
-            return Problems.From(created.Error!);
+            return Problems.From(created.Error);
         }
 
         db.Activities.Add(created.Value);
@@ -118,7 +118,7 @@ public static class ActivityEndpoints
                 Eligibility = request.Eligibility ?? d.Eligibility,
             };
         }, ct);
-        return updated.IsSuccess ? TypedResults.Ok(ActivityResponse.From(updated.Value, clock.GetUtcNow())) : Problems.From(updated.Error!);
+        return updated.ToHttp(value => TypedResults.Ok(ActivityResponse.From(value, clock.GetUtcNow())));
     }
 
     public static Task<Results<Ok<ActivityResponse>, ProblemHttpResult>> PublishAsync(Guid id, ClaimsPrincipal principal, PointsDbContext db, ActivityService service, TimeProvider clock, CancellationToken ct) =>
@@ -142,7 +142,7 @@ public static class ActivityEndpoints
         var changed = await change(activity!, ct);
         if (!changed.IsSuccess)
         {
-            return Problems.From(changed.Error!);
+            return Problems.From(changed.Error);
         }
 
         var fresh = await db.Activities.AsNoTracking().FirstAsync(a => a.Id == id, ct);
@@ -229,254 +229,6 @@ public static class ActivityEndpoints
         }
 
         return TypedResults.Ok(ActivityResponse.From(activity, clock.GetUtcNow(), mine, waitlist));
-    }
-
-    public static async Task<Results<Created<SignUpResponse>, ProblemHttpResult>> SignUpAsync(Guid id, ClaimsPrincipal principal, SignUpService signUps, CancellationToken ct)
-    {
-        var me = principal.Me();
-        var result = await signUps.SignUpAsync(id, new Applicant(me.Id, me.TownId, me.CommunityId), ct);
-        return result.IsSuccess
-            ? TypedResults.Created($"/api/activities/{id}/signups/me", SignUpResponse.From(result.Value))
-            : Problems.From(result.Error!);
-    }
-
-    public static async Task<Results<Ok<SignUpResponse>, ProblemHttpResult>> CancelSignUpAsync(Guid id, ClaimsPrincipal principal, SignUpService signUps, PointsDbContext db, CancellationToken ct)
-    {
-        var me = principal.Me();
-        var result = await signUps.CancelAsync(id, me.Id, ct);
-        if (!result.IsSuccess)
-        {
-            return Problems.From(result.Error!);
-        }
-
-        var fresh = await db.SignUps.AsNoTracking().FirstAsync(s => s.Id == result.Value.Id, ct);
-        return TypedResults.Ok(SignUpResponse.From(fresh));
-    }
-
-    public static async Task<Results<Created<WaitlistResponse>, ProblemHttpResult>> JoinWaitlistAsync(Guid id, ClaimsPrincipal principal, SignUpService signUps, CancellationToken ct)
-    {
-        var me = principal.Me();
-        var result = await signUps.JoinWaitlistAsync(id, new Applicant(me.Id, me.TownId, me.CommunityId), ct);
-        if (!result.IsSuccess)
-        {
-            return Problems.From(result.Error!);
-        }
-
-        var (entry, position) = result.Value;
-        return TypedResults.Created($"/api/activities/{id}/waitlist", new WaitlistResponse(id, entry.Status, entry.JoinedAt, position));
-    }
-
-    public static async Task<Results<NoContent, ProblemHttpResult>> LeaveWaitlistAsync(Guid id, ClaimsPrincipal principal, SignUpService signUps, CancellationToken ct)
-    {
-        var error = await signUps.LeaveWaitlistAsync(id, principal.Me().Id, ct);
-        return error is null ? TypedResults.NoContent() : Problems.From(error);
-    }
-
-    public const string MiniProgramKind = "miniprogram";
-
-    /// <summary>
-    /// The rotating code (JSON with a QR PNG) or, with <c>kind=miniprogram</c>, a WeChat mini-program code
-    /// (PNG) whose scene is a short check-in token; both only for staff in the activity's scope.
-    /// </summary>
-    public static async Task<Results<Ok<CheckInCodeResponse>, FileContentHttpResult, ProblemHttpResult, ValidationProblem>> CheckInCodeAsync(
-        Guid id, ClaimsPrincipal principal, PointsDbContext db, CheckInCodes codes, TimeProvider clock,
-        IWeChatClient weChat, CheckInSceneTokens sceneTokens, IOptions<WeChatOptions> weChatOptions, HttpResponse response, CancellationToken ct, string? kind = null)
-    {
-        var miniProgram = string.Equals(kind, MiniProgramKind, StringComparison.OrdinalIgnoreCase);
-        if (!miniProgram && !string.IsNullOrEmpty(kind) && !string.Equals(kind, "code", StringComparison.OrdinalIgnoreCase))
-        {
-            return Problems.Validation("kind", "签到码类型只能是 code 或 miniprogram");
-        }
-
-        var (activity, problem) = await LoadForStaffAsync(id, principal, db, ct);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        if (activity!.Status != ActivityStatus.Published)
-        {
-            return Problems.From(ActivityErrors.InvalidTransition);
-        }
-
-        if (miniProgram)
-        {
-            var image = await CheckInMiniProgramCodeEndpoints.MiniProgramCodeAsync(id, weChat, sceneTokens, weChatOptions.Value, clock, response, ct);
-            return image.Result switch
-            {
-                FileContentHttpResult file => file,
-                ProblemHttpResult failed => failed,
-                _ => throw new InvalidOperationException("unexpected mini-program code result"),
-            };
-        }
-
-        var (code, expiresAt) = codes.Issue(id, clock.GetUtcNow());
-        return TypedResults.Ok(new CheckInCodeResponse(code, expiresAt, CheckInCodes.QrPngBase64(code)));
-    }
-
-    public static Task<Results<Ok<SignUpResponse>, ProblemHttpResult>> CheckInAsync(
-        Guid id, CheckInRequest request, ClaimsPrincipal principal, PointsDbContext db, ActivityService service, CheckInCodes codes, CheckInSceneTokens sceneTokens, IOptions<CheckInOptions> options, TimeProvider clock, CancellationToken ct) =>
-        ScanAsync(id, request, checkOut: false, principal, db, service, codes, sceneTokens, options.Value, clock, ct);
-
-    public static Task<Results<Ok<SignUpResponse>, ProblemHttpResult>> CheckOutAsync(
-        Guid id, CheckInRequest request, ClaimsPrincipal principal, PointsDbContext db, ActivityService service, CheckInCodes codes, CheckInSceneTokens sceneTokens, IOptions<CheckInOptions> options, TimeProvider clock, CancellationToken ct) =>
-        ScanAsync(id, request, checkOut: true, principal, db, service, codes, sceneTokens, options.Value, clock, ct);
-
-    private static async Task<Results<Ok<SignUpResponse>, ProblemHttpResult>> ScanAsync(
-        Guid id, CheckInRequest request, bool checkOut, ClaimsPrincipal principal, PointsDbContext db, ActivityService service, CheckInCodes codes, CheckInSceneTokens sceneTokens, CheckInOptions options, TimeProvider clock, CancellationToken ct)
-    {
-        var now = clock.GetUtcNow();
-        var activity = await db.Activities.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
-        if (activity is null)
-        {
-            return Problems.From(ActivityErrors.NotFound);
-        }
-
-        // A mini-program code's scene token is exactly 32 characters; the rotating code is longer.
-        var code = request.Code!.Trim();
-        var method = code.Length == CheckInSceneTokens.Length ? CheckInMethod.MiniProgramCode : CheckInMethod.Code;
-        var invalid = method == CheckInMethod.MiniProgramCode
-            ? sceneTokens.Verify(code, id, now) switch
-            {
-                CheckInSceneTokens.Check.Valid => null,
-                CheckInSceneTokens.Check.Expired => ActivityErrors.CheckInCodeExpired,
-                _ => ActivityErrors.CheckInCodeInvalid,
-            }
-            : codes.Verify(code, id, now);
-        if (invalid is not null)
-        {
-            return Problems.From(invalid);
-        }
-
-        if (!activity.IsCheckInOpen(now))
-        {
-            return Problems.From(ActivityErrors.CheckInClosed);
-        }
-
-        if (options.RadiusMeters > 0 && activity.Latitude is { } lat && activity.Longitude is { } lng)
-        {
-            if (request.Lat is not { } myLat || request.Lng is not { } myLng)
-            {
-                return Problems.From(ActivityErrors.CheckInLocationRequired);
-            }
-
-            var distance = CheckInCodes.DistanceMeters(lat, lng, myLat, myLng);
-            if (distance > options.RadiusMeters)
-            {
-                return Problems.From(ActivityErrors.CheckInTooFar.With("distanceMeters", Math.Round(distance)));
-            }
-        }
-
-        var result = await service.CheckAsync(activity, principal.Me().Id, checkOut, method, now, ct);
-        return result.IsSuccess ? TypedResults.Ok(SignUpResponse.From(result.Value)) : Problems.From(result.Error!);
-    }
-
-    public static Task<Results<Ok<SignUpResponse>, ProblemHttpResult>> StaffCheckInAsync(
-        Guid id, Guid residentId, StaffCheckRequest? request, ClaimsPrincipal principal, PointsDbContext db, ActivityService service, TimeProvider clock, CancellationToken ct) =>
-        StaffCheckAsync(id, residentId, request, checkOut: false, principal, db, service, clock, ct);
-
-    public static Task<Results<Ok<SignUpResponse>, ProblemHttpResult>> StaffCheckOutAsync(
-        Guid id, Guid residentId, StaffCheckRequest? request, ClaimsPrincipal principal, PointsDbContext db, ActivityService service, TimeProvider clock, CancellationToken ct) =>
-        StaffCheckAsync(id, residentId, request, checkOut: true, principal, db, service, clock, ct);
-
-    private static async Task<Results<Ok<SignUpResponse>, ProblemHttpResult>> StaffCheckAsync(
-        Guid id, Guid residentId, StaffCheckRequest? request, bool checkOut, ClaimsPrincipal principal, PointsDbContext db, ActivityService service, TimeProvider clock, CancellationToken ct)
-    {
-        var (activity, problem) = await LoadForStaffAsync(id, principal, db, ct);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        var now = clock.GetUtcNow();
-        var at = request?.At ?? now;
-        if (at > now || at < activity!.StartsAt - TimeSpan.FromMinutes(30) || at > activity.EndsAt + TimeSpan.FromHours(12))
-        {
-            return Problems.From(DomainError.Validation("checkin.time_invalid", "签到/签退时间须在活动时间附近且不晚于现在"));
-        }
-
-        var result = await service.CheckAsync(activity, residentId, checkOut, CheckInMethod.Staff, at, ct);
-        return result.IsSuccess ? TypedResults.Ok(SignUpResponse.From(result.Value)) : Problems.From(result.Error!);
-    }
-
-    public static async Task<Results<Ok<List<SignUpResponse>>, FileContentHttpResult, ProblemHttpResult>> ListSignUpsAsync(
-        Guid id, ClaimsPrincipal principal, PointsDbContext db, CancellationToken ct, [FromQuery] string? format = null)
-    {
-        var (activity, problem) = await LoadForStaffAsync(id, principal, db, ct);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        var rows = await db.SignUps.AsNoTracking().Where(s => s.ActivityId == id).OrderBy(s => s.SignedUpAt)
-            .GroupJoin(db.Users.AsNoTracking(), s => s.ResidentId, u => u.Id, (s, u) => new { s, u })
-            .SelectMany(x => x.u.DefaultIfEmpty(), (x, u) => new { x.s, Name = u == null ? null : u.DisplayName })
-            .ToListAsync(ct);
-        var roster = rows.Select(x => SignUpResponse.From(x.s, SummaryEndpoints.Mask(x.Name ?? string.Empty))).ToList();
-        if (ExportFile.Format(format) is not { } file)
-        {
-            return TypedResults.Ok(roster);
-        }
-
-        var lines = roster.Select((r, i) => (IReadOnlyList<object>)[i + 1, r.ResidentName!, SignUpStatusText(r.Status), Shanghai(r.SignedUpAt), Shanghai(r.CheckedInAt), Shanghai(r.CheckedOutAt), (object?)r.AttendedMinutes ?? string.Empty]).ToList();
-        lines.Add(["合计", $"{roster.Count} 人", $"出勤 {roster.Count(r => r.Status == SignUpStatus.Attended)} 人", string.Empty, $"签到 {roster.Count(r => r.CheckedInAt is not null)} 人", string.Empty, roster.Sum(r => r.AttendedMinutes ?? 0)]);
-        var table = new ExportTable("报名名单", ["序号", "姓名", "状态", "报名时间", "签到时间", "签退时间", "在场分钟"], lines);
-        return ExportFile.From(table, file, $"roster-{ShanghaiTime.ToShanghai(activity!.StartsAt):yyyy-MM-dd}-{activity.Id.ToString("N")[..8]}");
-    }
-
-    public static async Task<Results<Ok<List<WaitlistItemResponse>>, ProblemHttpResult>> ListWaitlistAsync(
-        Guid id, ClaimsPrincipal principal, PointsDbContext db, WaitlistRoster waitlist, CancellationToken ct)
-    {
-        var (_, problem) = await LoadForStaffAsync(id, principal, db, ct);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        var rows = await waitlist.WaitingAsync(id, ct);
-        return TypedResults.Ok(rows.Select(w => new WaitlistItemResponse(w.ResidentId, SummaryEndpoints.Mask(w.ResidentName), w.Position, w.JoinedAt)).ToList());
-    }
-
-    private static string Shanghai(DateTimeOffset? at) => at is { } t ? ShanghaiTime.ToShanghai(t).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : string.Empty;
-
-    private static string SignUpStatusText(SignUpStatus status) => status switch
-    {
-        SignUpStatus.Active => "已报名",
-        SignUpStatus.Cancelled => "已取消",
-        SignUpStatus.Attended => "已出勤",
-        SignUpStatus.NoShow => "缺席",
-        _ => status.ToString(),
-    };
-
-    public static async Task<Results<Ok<AttendanceResponse>, ProblemHttpResult>> AttendanceAsync(
-        Guid id, AttendanceRequest request, ClaimsPrincipal principal, PointsDbContext db, ActivityService service, CancellationToken ct)
-    {
-        var (activity, problem) = await LoadForStaffAsync(id, principal, db, ct);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        var decision = request.Status!.Value;
-        var result = await service.ConfirmAttendanceAsync(activity!, request.ResidentIds!, decision, principal.Me().Id, ct);
-        if (!result.IsSuccess)
-        {
-            return Problems.From(result.Error!);
-        }
-
-        var confirmed = result.Value.Count(r => r.Outcome == decision.ToString());
-        return TypedResults.Ok(new AttendanceResponse(confirmed, result.Value));
-    }
-
-    public static async Task<Ok<List<MySignUpItem>>> MySignUpsAsync(ClaimsPrincipal principal, PointsDbContext db, CancellationToken ct)
-    {
-        var me = principal.Me();
-        var rows = await db.SignUps.AsNoTracking().Where(s => s.ResidentId == me.Id)
-            .Join(db.Activities.AsNoTracking(), s => s.ActivityId, a => a.Id, (s, a) => new { s, a })
-            .OrderByDescending(x => x.a.StartsAt)
-            .Take(200)
-            .ToListAsync(ct);
-        return TypedResults.Ok(rows.Select(x => new MySignUpItem(SignUpResponse.From(x.s), x.a.Id, x.a.Title, x.a.Status, x.a.StartsAt, x.a.EndsAt, x.a.Address, x.a.Points)).ToList());
     }
 
     /// <summary>The activity, if it exists and the caller administers its community or town.</summary>

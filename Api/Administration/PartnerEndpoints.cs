@@ -11,7 +11,7 @@ public static class PartnerEndpoints
 {
     public static void MapPartners(this IEndpointRouteBuilder app)
     {
-        var merchants = app.MapGroup("/api/merchants").WithTags("Administration").RequireAuthorization(p => p.RequireRole(Roles.TownStaff, Roles.Admin));
+        var merchants = app.MapGroup("/api/merchants").WithTags("Administration").RequireAuthorization(Policies.TownStaff);
         merchants.MapGet("/", ListMerchantsAsync).WithName(nameof(ListMerchantsAsync)).WithSummary("本镇街的商户、其操作员与兑换比例协议");
         merchants.MapPost("/", CreateMerchantAsync).WithName(nameof(CreateMerchantAsync)).WithSummary("商户入驻：名称、地址，须同意本镇街的积分兑换比例");
         merchants.MapPatch("/{id:guid}", UpdateMerchantAsync).WithName(nameof(UpdateMerchantAsync))
@@ -19,7 +19,7 @@ public static class PartnerEndpoints
         merchants.MapPost("/{id:guid}/operators", CreateOperatorAsync).WithName(nameof(CreateOperatorAsync))
             .WithSummary("为商户添加操作员：返回一次性密码（仅显示这一次，首次登录须修改）");
 
-        var banks = app.MapGroup("/api/bank-clients").WithTags("Administration").RequireAuthorization(p => p.RequireRole(Roles.Admin));
+        var banks = app.MapGroup("/api/bank-clients").WithTags("Administration").RequireAuthorization(Policies.Admin);
         banks.MapGet("/", ListBankClientsAsync).WithName(nameof(ListBankClientsAsync)).WithSummary("银行客户端（不含密钥）");
         banks.MapPost("/", CreateBankClientAsync).WithName(nameof(CreateBankClientAsync)).WithSummary("新建银行客户端：返回客户端密钥（仅显示这一次，只保存其哈希）");
         banks.MapPost("/{id:guid}/rotate-secret", RotateBankSecretAsync).WithName(nameof(RotateBankSecretAsync))
@@ -48,7 +48,7 @@ public static class PartnerEndpoints
         var created = await merchants.OnboardAsync(town, request.Name, request.Address, request.AgreesToTownRate, ct);
         if (!created.IsSuccess)
         {
-            return created.Error!.Code == Merchant.RateAgreementRequired.Code ? Problems.Validation("agreesToTownRate", created.Error) : Problems.From(created.Error);
+            return created.Error.Code == Merchant.RateAgreementRequired.Code ? Problems.Validation("agreesToTownRate", created.Error) : Problems.From(created.Error);
         }
 
         var response = ToResponse(created.Value);
@@ -64,7 +64,7 @@ public static class PartnerEndpoints
         }
 
         var updated = await merchants.UpdateAsync(town, id, new MerchantChange(request.Name, request.Address, request.Active, request.RenewRateAgreement), ct);
-        return updated.IsSuccess ? TypedResults.Ok(ToResponse(updated.Value)) : Problems.From(updated.Error!);
+        return updated.IsSuccess ? TypedResults.Ok(ToResponse(updated.Value)) : Problems.From(updated.Error);
     }
 
     public static async Task<Results<Created<IssuedPasswordResponse>, ProblemHttpResult, ValidationProblem>> CreateOperatorAsync(
@@ -78,7 +78,7 @@ public static class PartnerEndpoints
         var created = await merchants.AddOperatorAsync(town, id, request.Username, request.DisplayName, ct);
         if (!created.IsSuccess)
         {
-            return Problems.From(created.Error!);
+            return Problems.From(created.Error);
         }
 
         return TypedResults.Created($"/api/staff/{created.Value.Account.Id}", new IssuedPasswordResponse(StaffResponse.From(created.Value.Account), created.Value.OneTimePassword));
@@ -93,7 +93,7 @@ public static class PartnerEndpoints
         var created = await banks.CreateAsync(request.Name, request.ClientId, ct);
         if (!created.IsSuccess)
         {
-            return Problems.From(created.Error!);
+            return Problems.From(created.Error);
         }
 
         return TypedResults.Created($"/api/bank-clients/{created.Value.Client.Id}", new BankClientSecretResponse(ToResponse(created.Value.Client), created.Value.Secret));
@@ -102,7 +102,7 @@ public static class PartnerEndpoints
     public static async Task<Results<Ok<BankClientSecretResponse>, ProblemHttpResult>> RotateBankSecretAsync(Guid id, BankClientAdministration banks, CancellationToken ct)
     {
         var rotated = await banks.RotateSecretAsync(id, ct);
-        return rotated.IsSuccess ? TypedResults.Ok(new BankClientSecretResponse(ToResponse(rotated.Value.Client), rotated.Value.Secret)) : Problems.From(rotated.Error!);
+        return rotated.IsSuccess ? TypedResults.Ok(new BankClientSecretResponse(ToResponse(rotated.Value.Client), rotated.Value.Secret)) : Problems.From(rotated.Error);
     }
 
     private static MerchantResponse ToResponse(MerchantRow row)

@@ -26,7 +26,7 @@ public static class PlatformEndpoints
 {
     public static void MapPlatform(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/towns").WithTags("Platform").RequireAuthorization(p => p.RequireRole(Roles.Platform));
+        var group = app.MapGroup("/api/towns").WithTags("Platform").RequireAuthorization(Policies.Platform);
         group.MapGet("/", ListTownsAsync).WithName(nameof(ListTownsAsync)).WithSummary("平台管理员：全部镇街");
         group.MapPost("/", CreateTownAsync).WithName(nameof(CreateTownAsync)).WithSummary("平台管理员：新建镇街及其首个管理员（一次性密码只显示这一次）");
     }
@@ -40,7 +40,7 @@ public static class PlatformEndpoints
         var created = await towns.CreateTownAsync(request.Name, request.AdminUsername, request.AdminDisplayName, ct);
         if (!created.IsSuccess)
         {
-            return Problems.From(created.Error!);
+            return Problems.From(created.Error);
         }
 
         var (town, admin) = created.Value;

@@ -12,7 +12,7 @@ public static class RegionAdministrationEndpoints
 {
     public static void MapRegionAdministration(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api").WithTags("Administration").RequireAuthorization(p => p.RequireRole(Roles.TownStaff, Roles.Admin));
+        var group = app.MapGroup("/api").WithTags("Administration").RequireAuthorization(Policies.TownStaff);
         group.MapPost("/towns/{townId:guid}/communities", CreateCommunityAsync).WithName(nameof(CreateCommunityAsync)).WithSummary("新建村社");
         group.MapPatch("/communities/{id:guid}", UpdateCommunityAsync).WithName(nameof(UpdateCommunityAsync))
             .WithSummary("重命名村社，或撤销（retired: true，选择列表中不再出现，历史保留）与恢复");
@@ -26,7 +26,7 @@ public static class RegionAdministrationEndpoints
         var created = await regions.CreateCommunityAsync(townId, request.Name, principal.Me().CanAdministerTown, ct);
         if (!created.IsSuccess)
         {
-            return Problems.From(created.Error!);
+            return Problems.From(created.Error);
         }
 
         var response = ToResponse(created.Value);
@@ -37,7 +37,7 @@ public static class RegionAdministrationEndpoints
         Guid id, UpdateRegionRequest request, ClaimsPrincipal principal, RegionAdministration regions, CancellationToken ct)
     {
         var updated = await regions.UpdateCommunityAsync(id, request.Name, request.Retired, principal.Me().CanAdministerTown, ct);
-        return updated.IsSuccess ? TypedResults.Ok(ToResponse(updated.Value)) : Problems.From(updated.Error!);
+        return updated.IsSuccess ? TypedResults.Ok(ToResponse(updated.Value)) : Problems.From(updated.Error);
     }
 
     public static async Task<Results<Created<GridAdminResponse>, ProblemHttpResult, ValidationProblem>> CreateGridAsync(
@@ -46,7 +46,7 @@ public static class RegionAdministrationEndpoints
         var created = await regions.CreateGridAsync(id, request.Name, principal.Me().CanAdministerTown, ct);
         if (!created.IsSuccess)
         {
-            return Problems.From(created.Error!);
+            return Problems.From(created.Error);
         }
 
         var response = ToResponse(created.Value);
@@ -57,7 +57,7 @@ public static class RegionAdministrationEndpoints
         Guid id, UpdateRegionRequest request, ClaimsPrincipal principal, RegionAdministration regions, CancellationToken ct)
     {
         var updated = await regions.UpdateGridAsync(id, request.Name, request.Retired, principal.Me().CanAdministerTown, ct);
-        return updated.IsSuccess ? TypedResults.Ok(ToResponse(updated.Value)) : Problems.From(updated.Error!);
+        return updated.IsSuccess ? TypedResults.Ok(ToResponse(updated.Value)) : Problems.From(updated.Error);
     }
 
     private static CommunityAdminResponse ToResponse(Community c) => new(c.Id, c.TownId, c.Name, c.RetiredAt?.ToOffset(Domain.Common.ShanghaiTime.Offset));

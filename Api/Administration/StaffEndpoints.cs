@@ -17,7 +17,7 @@ public static class StaffEndpoints
 {
     public static void MapStaff(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/staff").WithTags("Administration").RequireAuthorization(p => p.RequireRole(Roles.TownStaff, Roles.Admin));
+        var group = app.MapGroup("/api/staff").WithTags("Administration").RequireAuthorization(Policies.TownStaff);
         group.MapGet("/", ListStaffAsync).WithName(nameof(ListStaffAsync)).WithSummary("本镇街工作人员账户（可按角色、村社、关键字筛选，分页）");
         group.MapPost("/", CreateStaffAsync).WithName(nameof(CreateStaffAsync)).WithSummary("新建工作人员账户：返回一次性密码（仅显示这一次，首次登录须修改）");
         group.MapPatch("/{id:guid}", UpdateStaffAsync).WithName(nameof(UpdateStaffAsync)).WithSummary("修改姓名、角色与所属村社，停用（active: false）或恢复账户");
@@ -58,7 +58,7 @@ public static class StaffEndpoints
         var created = await staff.CreateAsync(actor, request.Username, request.DisplayName, request.Role!.Value, request.CommunityId, ct);
         if (!created.IsSuccess)
         {
-            return Problems.From(created.Error!);
+            return Problems.From(created.Error);
         }
 
         return TypedResults.Created($"/api/staff/{created.Value.Account.Id}", new IssuedPasswordResponse(StaffResponse.From(created.Value.Account), created.Value.OneTimePassword));
@@ -73,7 +73,7 @@ public static class StaffEndpoints
         }
 
         var updated = await staff.UpdateAsync(actor, id, new StaffChange(request.DisplayName, request.Role, request.CommunityId, request.Active), ct);
-        return updated.IsSuccess ? TypedResults.Ok(StaffResponse.From(updated.Value)) : Problems.From(updated.Error!);
+        return updated.IsSuccess ? TypedResults.Ok(StaffResponse.From(updated.Value)) : Problems.From(updated.Error);
     }
 
     public static async Task<Results<Ok<IssuedPasswordResponse>, ProblemHttpResult>> ResetPasswordAsync(
@@ -87,7 +87,7 @@ public static class StaffEndpoints
         var reset = await staff.ResetPasswordAsync(actor, id, ct);
         return reset.IsSuccess
             ? TypedResults.Ok(new IssuedPasswordResponse(StaffResponse.From(reset.Value.Account), reset.Value.OneTimePassword))
-            : Problems.From(reset.Error!);
+            : Problems.From(reset.Error);
     }
 
     public static async Task<Results<Ok<TokenResponse>, ProblemHttpResult, ValidationProblem>> ChangeMyPasswordAsync(
@@ -102,7 +102,7 @@ public static class StaffEndpoints
         var changed = await staff.ChangeOwnPasswordAsync(me.Id, request.CurrentPassword!, request.NewPassword!, ct);
         if (!changed.IsSuccess)
         {
-            return changed.Error!.Kind == Domain.Common.ErrorKind.Validation
+            return changed.Error.Kind == Domain.Common.ErrorKind.Validation
                 ? Problems.Validation(changed.Error.Code == AdministrationErrors.CurrentPasswordWrong.Code ? "currentPassword" : "newPassword", changed.Error)
                 : Problems.From(changed.Error);
         }

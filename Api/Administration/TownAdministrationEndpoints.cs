@@ -16,7 +16,7 @@ public static class TownAdministrationEndpoints
 {
     public static void MapTownAdministration(this IEndpointRouteBuilder app)
     {
-        var towns = app.MapGroup("/api/towns/{townId:guid}").WithTags("Administration").RequireAuthorization(p => p.RequireRole(Roles.TownStaff, Roles.Admin));
+        var towns = app.MapGroup("/api/towns/{townId:guid}").WithTags("Administration").RequireAuthorization(Policies.TownStaff);
         towns.MapGet("/settings", GetTownSettingsAsync).WithName(nameof(GetTownSettingsAsync))
             .WithSummary("镇街设置：兑换比例、超市开放日、每日上限、退款期限、积分有效期、各来源积分规则、微信订阅消息模板");
         towns.MapPatch("/settings", UpdateTownSettingsAsync).WithName(nameof(UpdateTownSettingsAsync))
@@ -33,7 +33,7 @@ public static class TownAdministrationEndpoints
         var read = await settings.GetAsync(townId, ct);
         if (!read.IsSuccess)
         {
-            return Problems.From(read.Error!);
+            return Problems.From(read.Error);
         }
 
         return principal.Me().CanAdministerTown(townId) ? TypedResults.Ok(ToResponse(read.Value)) : Problems.From(AdministrationErrors.OutOfScope);
@@ -45,7 +45,7 @@ public static class TownAdministrationEndpoints
         var exists = await settings.GetAsync(townId, ct);
         if (!exists.IsSuccess)
         {
-            return Problems.From(exists.Error!);
+            return Problems.From(exists.Error);
         }
 
         if (!principal.Me().CanAdministerTown(townId))
@@ -58,7 +58,7 @@ public static class TownAdministrationEndpoints
             request.EarningRules?.Select(r => new EarningRuleSetting(r.Source!.Value, r.DefaultPoints, r.DailyCap, r.MonthlyCap)).ToList(),
             request.WeChatTemplates);
         var updated = await settings.UpdateAsync(townId, change, ct);
-        return updated.IsSuccess ? TypedResults.Ok(ToResponse(updated.Value)) : Problems.From(updated.Error!);
+        return updated.IsSuccess ? TypedResults.Ok(ToResponse(updated.Value)) : Problems.From(updated.Error);
     }
 
     public static async Task<Results<Ok<TownSettlementResponse>, FileContentHttpResult, ProblemHttpResult, ValidationProblem>> GetSettlementAsync(
@@ -77,7 +77,7 @@ public static class TownAdministrationEndpoints
         var settlement = await settlements.TownMonthAsync(townId, year, m, ct);
         if (!settlement.IsSuccess)
         {
-            return Problems.From(settlement.Error!);
+            return Problems.From(settlement.Error);
         }
 
         var s = settlement.Value;
@@ -110,7 +110,7 @@ public static class TownAdministrationEndpoints
         }
 
         var approved = await settlements.ApproveAsync(townId, year, m, me.Id, ct);
-        return approved.IsSuccess ? TypedResults.Ok(ToResponse(approved.Value)) : Problems.From(approved.Error!);
+        return approved.IsSuccess ? TypedResults.Ok(ToResponse(approved.Value)) : Problems.From(approved.Error);
     }
 
     private static TownSettingsResponse ToResponse(TownSettings s) => new(
@@ -129,7 +129,7 @@ public static class MerchantHistoryEndpoints
 {
     public static void MapMerchantHistory(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/merchant").WithTags("Merchant").RequireAuthorization(p => p.RequireRole(Roles.Merchant));
+        var group = app.MapGroup("/api/merchant").WithTags("Merchant").RequireAuthorization(Policies.Merchant);
         group.MapGet("/redemptions", ListMyRedemptionsAsync).WithName(nameof(ListMyRedemptionsAsync))
             .WithSummary("本商户的兑换记录（按时间倒序；from/to 为北京时间日期 yyyy-MM-dd，含当日；q 按单号、积分或备注查找；含退款状态与是否仍可退款）");
     }

@@ -21,7 +21,7 @@ public static class AccountLockEndpoints
 {
     public static RouteGroupBuilder MapAccountLocks(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/staff").WithTags("Staff").RequireAuthorization(p => p.RequireRole(Roles.TownStaff, Roles.Admin));
+        var group = app.MapGroup("/api/staff").WithTags("Staff").RequireAuthorization(Policies.TownStaff);
         group.MapPost("/{id:guid}/unlock", UnlockAccountAsync).WithName(nameof(UnlockAccountAsync)).WithSummary("解除工作人员账户的密码错误锁定（记入审计）");
         group.MapGet("/{id:guid}/lock-events", AccountLockEventsAsync).WithName(nameof(AccountLockEventsAsync)).WithSummary("账户锁定与解锁记录，最新在前");
         return group;

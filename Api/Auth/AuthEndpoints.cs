@@ -43,7 +43,7 @@ public static class AuthEndpoints
         var session = await weChat.Code2SessionAsync(request.Code, ct);
         if (!session.IsSuccess)
         {
-            return Problems.From(WeChatLoginError(session.Error!));
+            return Problems.From(WeChatLoginError(session.Error));
         }
 
         var openId = session.Value!.OpenId;

@@ -21,7 +21,7 @@ public static class CreditEndpoints
 
     public static void MapCredit(this IEndpointRouteBuilder app)
     {
-        var me = app.MapGroup("/api/me/credit").WithTags("Credit").RequireAuthorization(p => p.RequireRole(Roles.Resident));
+        var me = app.MapGroup("/api/me/credit").WithTags("Credit").RequireAuthorization(Policies.Resident);
         me.MapGet("/", GetMyCreditAsync).WithName(nameof(GetMyCreditAsync)).WithSummary("我的信用画像：分数、等级、主要因素与改进建议、历史、申诉");
         me.MapPost("/appeals", FileAppealAsync).WithName(nameof(FileAppealAsync)).WithSummary("对记录提出异议或要求人工复核");
         me.MapPost("/consents", GrantConsentAsync).WithName(nameof(GrantConsentAsync)).WithSummary("授权银行查询信用等级，返回授权码");
@@ -29,22 +29,22 @@ public static class CreditEndpoints
         me.MapDelete("/consents/{id:guid}", RevokeConsentAsync).WithName(nameof(RevokeConsentAsync)).WithSummary("撤回授权");
         me.MapGet("/queries", ListQueriesAsync).WithName(nameof(ListQueriesAsync)).WithSummary("银行查询我信用画像的记录");
 
-        var bank = app.MapGroup("/api/bank").WithTags("Bank").RequireAuthorization(p => p.RequireRole(Roles.Bank));
+        var bank = app.MapGroup("/api/bank").WithTags("Bank").RequireAuthorization(Policies.Bank);
         bank.MapGet("/credit/{consentToken}", BankQueryAsync).WithName(nameof(BankQueryAsync)).WithSummary("凭居民授权码查询信用等级与分数段");
         bank.MapPost("/outcomes", PostOutcomesAsync).WithName(nameof(PostOutcomesAsync)).WithSummary("回传贷款结果（按 externalRef 幂等）");
 
-        var staff = app.MapGroup("/api/credit/appeals").WithTags("Credit").RequireAuthorization(p => p.RequireRole(Roles.Staff));
+        var staff = app.MapGroup("/api/credit/appeals").WithTags("Credit").RequireAuthorization(Policies.Staff);
         staff.MapGet("/", ListAppealsAsync).WithName(nameof(ListAppealsAsync)).WithSummary("本村社（镇街）的信用申诉，含到期日与超期标记");
         staff.MapPost("/{id:guid}/answer", AnswerAppealAsync).WithName(nameof(AnswerAppealAsync)).WithSummary("答复信用申诉");
 
         // One credit model scores every town's residents (scope "platform"): town admins may read its versions and model
         // cards; only the platform role trains and activates, so no single town can change how other towns are scored.
-        var admin = app.MapGroup("/api/admin/credit/models").WithTags("Credit").RequireAuthorization(p => p.RequireRole(Roles.Admin, Roles.Platform));
+        var admin = app.MapGroup("/api/admin/credit/models").WithTags("Credit").RequireAuthorization(Policies.AdminOrPlatform);
         admin.MapGet("/", ListModelsAsync).WithName(nameof(ListModelsAsync)).WithSummary("评分模型版本、指标与模型卡（全平台一个模型）");
         admin.MapPost("/train", TrainModelAsync).WithName(nameof(TrainModelAsync)).WithSummary("平台管理员：用银行回传的贷款结果训练新版本（不自动启用）")
-            .RequireAuthorization(p => p.RequireRole(Roles.Platform));
+            .RequireAuthorization(Policies.Platform);
         admin.MapPost("/{version}/activate", ActivateModelAsync).WithName(nameof(ActivateModelAsync)).WithSummary("平台管理员：启用某个模型版本，并立即用它为所有镇街的居民重新评分（返回重新评分人数）")
-            .RequireAuthorization(p => p.RequireRole(Roles.Platform));
+            .RequireAuthorization(Policies.Platform);
     }
 
     public static async Task<Results<Ok<MyCreditResponse>, ProblemHttpResult>> GetMyCreditAsync(
@@ -91,7 +91,7 @@ public static class CreditEndpoints
         var filed = CreditAppeal.File(Guid.CreateVersion7(now), user.Id, user.TownId, user.CommunityId, request.Kind!.Value, request.Text!, request.RecordRef, now);
         if (!filed.IsSuccess)
         {
-            return Problems.From(filed.Error!);
+            return Problems.From(filed.Error);
         }
 
         db.CreditAppeals.Add(filed.Value);
@@ -105,7 +105,7 @@ public static class CreditEndpoints
         var granted = await consents.GrantAsync(principal.Me().Id, request.BankId!.Value, request.Purpose!, request.Days, ct);
         if (!granted.IsSuccess)
         {
-            return Problems.From(granted.Error!);
+            return Problems.From(granted.Error);
         }
 
         var c = granted.Value.Consent;
@@ -127,7 +127,7 @@ public static class CreditEndpoints
     public static async Task<Results<NoContent, ProblemHttpResult>> RevokeConsentAsync(Guid id, ClaimsPrincipal principal, CreditConsentService consents, CancellationToken ct)
     {
         var revoked = await consents.RevokeAsync(principal.Me().Id, id, ct);
-        return revoked.IsSuccess ? TypedResults.NoContent() : Problems.From(revoked.Error!);
+        return revoked.ToHttp(_ => TypedResults.NoContent());
     }
 
     public static async Task<Ok<IReadOnlyList<CreditQueryResponse>>> ListQueriesAsync(ClaimsPrincipal principal, PointsDbContext db, CancellationToken ct)
@@ -236,7 +236,7 @@ public static class CreditEndpoints
         var answered = appeal.Answer(request.Decision!.Value, request.Reply!, me.Id, now);
         if (!answered.IsSuccess)
         {
-            return Problems.From(answered.Error!);
+            return Problems.From(answered.Error);
         }
 
         await db.SaveChangesAsync(ct);
@@ -264,7 +264,7 @@ public static class CreditEndpoints
         var trained = await training.TrainAsync(ct);
         if (!trained.IsSuccess)
         {
-            return Problems.From(trained.Error!);
+            return Problems.From(trained.Error);
         }
 
         var t = trained.Value;
@@ -286,13 +286,13 @@ public static class CreditEndpoints
         var clearance = await guard.ClearAsync(version, reason, ct);
         if (!clearance.IsSuccess)
         {
-            return Problems.From(clearance.Error!);
+            return Problems.From(clearance.Error);
         }
 
         var activated = await models.ActivateAsync(version, ct);
         if (!activated.IsSuccess)
         {
-            return Problems.From(activated.Error!);
+            return Problems.From(activated.Error);
         }
 
         var overridden = clearance.Value.Overridden;

@@ -19,12 +19,12 @@ public static class PointsEndpoints
         var me = app.MapGroup("/api/me").WithTags("Points").RequireAuthorization();
         me.MapGet("/points", GetMyPointsAsync).WithName(nameof(GetMyPointsAsync)).WithSummary("我的积分：余额、待入账积分（审核中的申报与已受理未办结的隐患报告预计可得）与明细（按时间倒序分页，next 为下一页游标）");
         me.MapPost("/paycode", IssuePaycodeAsync).WithName(nameof(IssuePaycodeAsync)).WithSummary("生成一次性付款码（60秒有效，含二维码 PNG）")
-            .RequireAuthorization(p => p.RequireRole(Roles.Resident));
+            .RequireAuthorization(Policies.Resident);
 
-        var points = app.MapGroup("/api/points").WithTags("Points").RequireAuthorization(p => p.RequireRole(Roles.TownStaff, Roles.Admin));
+        var points = app.MapGroup("/api/points").WithTags("Points").RequireAuthorization(Policies.TownStaff);
         points.MapPost("/adjustments", AdjustAsync).WithName(nameof(AdjustAsync)).WithSummary("人工调整积分（正数增加，负数扣减；须填写原因，记录操作人）");
 
-        var towns = app.MapGroup("/api/towns/{townId:guid}").WithTags("Points").RequireAuthorization(p => p.RequireRole(Roles.TownStaff, Roles.Admin));
+        var towns = app.MapGroup("/api/towns/{townId:guid}").WithTags("Points").RequireAuthorization(Policies.TownStaff);
         towns.MapGet("/earning-rules", ListEarningRulesAsync).WithName(nameof(ListEarningRulesAsync)).WithSummary("镇街积分获取规则（各来源默认分值、每日与每月上限）");
         towns.MapPut("/earning-rules/{source}", PutEarningRuleAsync).WithName(nameof(PutEarningRuleAsync)).WithSummary("设置某来源的积分规则");
         towns.MapPut("/expiry-policy", PutExpiryPolicyAsync).WithName(nameof(PutExpiryPolicyAsync)).WithSummary("设置积分有效期（月数；null 为永不过期）");
@@ -75,7 +75,7 @@ public static class PointsEndpoints
         var key = IdempotencyKey.Read(http);
         if (!key.IsSuccess)
         {
-            return Problems.From(key.Error!);
+            return Problems.From(key.Error);
         }
 
         if (request.Points == 0)
@@ -93,7 +93,7 @@ public static class PointsEndpoints
             new AdjustCommand(me.Id, request.ResidentId!.Value, request.Points!.Value, request.Reason.Trim(), key.Value), me.CanAdministerTown, ct);
         if (!result.IsSuccess)
         {
-            return Problems.From(result.Error!);
+            return Problems.From(result.Error);
         }
 
         var (posted, townId) = result.Value;
@@ -190,7 +190,7 @@ public static class MerchantEndpoints
 {
     public static void MapMerchant(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/merchant").WithTags("Merchant").RequireAuthorization(p => p.RequireRole(Roles.Merchant));
+        var group = app.MapGroup("/api/merchant").WithTags("Merchant").RequireAuthorization(Policies.Merchant);
         group.MapPost("/redemptions", RedeemAsync).WithName(nameof(RedeemAsync)).WithSummary("扫码兑换积分（Idempotency-Key 请求头或 idempotencyKey 字段）");
         group.MapPost("/redemptions/{id:guid}/refund", RefundAsync).WithName(nameof(RefundAsync)).WithSummary("退款期限内全额退款");
         group.MapGet("/statements/{month}", StatementAsync).WithName(nameof(StatementAsync)).WithSummary("月度结算单（积分与按镇街比例折算的金额，单位分）；?format=csv 或 xlsx（含合计行）");
@@ -202,7 +202,7 @@ public static class MerchantEndpoints
         var key = IdempotencyKey.Read(http, request.IdempotencyKey);
         if (!key.IsSuccess)
         {
-            return Problems.From(key.Error!);
+            return Problems.From(key.Error);
         }
 
         var me = principal.Me();
@@ -214,7 +214,7 @@ public static class MerchantEndpoints
         var result = await redemptions.RedeemAsync(new RedeemCommand(merchantId, me.Id, request.Paycode, request.Points!.Value, key.Value, request.Note), ct);
         if (!result.IsSuccess)
         {
-            return Problems.From(result.Error!);
+            return Problems.From(result.Error);
         }
 
         var receipt = RedemptionReceipt.From(result.Value.Redemption);
@@ -231,7 +231,7 @@ public static class MerchantEndpoints
         }
 
         var result = await redemptions.RefundAsync(merchantId, id, me.Id, ct);
-        return result.IsSuccess ? TypedResults.Ok(RedemptionReceipt.From(result.Value)) : Problems.From(result.Error!);
+        return result.ToHttp(value => TypedResults.Ok(RedemptionReceipt.From(value)));
     }
 
     public static async Task<Results<Ok<StatementResponse>, FileContentHttpResult, ProblemHttpResult, ValidationProblem>> StatementAsync(

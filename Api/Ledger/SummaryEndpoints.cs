@@ -24,7 +24,7 @@ public static class SummaryEndpoints
 
     public static void MapSummaries(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/api/communities").WithTags("Summaries").RequireAuthorization(p => p.RequireRole(Roles.Staff))
+        app.MapGroup("/api/communities").WithTags("Summaries").RequireAuthorization(Policies.Staff)
             .MapGet("/{id:guid}/summaries/{month}", StaffSummaryAsync).WithName(nameof(StaffSummaryAsync))
             .WithSummary("村社月度积分汇总表（期初、各来源获得、消费、过期、调整、期末）；?format=csv 或 xlsx（含合计行）");
         app.MapGroup("/api/public/communities").WithTags("Summaries").AllowAnonymous()

@@ -77,19 +77,19 @@ public static class MarketEndpoints
         var group = app.MapGroup("/api/market").WithTags("Market").RequireAuthorization();
         group.MapGet("/items", ListItemsAsync).WithName(nameof(ListItemsAsync)).WithSummary("积分超市商品（默认本村社）");
         group.MapPost("/items", CreateItemAsync).WithName(nameof(CreateItemAsync)).WithSummary("上架商品")
-            .RequireAuthorization(p => p.RequireRole(Roles.Staff));
+            .RequireAuthorization(Policies.Staff);
         group.MapPatch("/items/{id:guid}", UpdateItemAsync).WithName(nameof(UpdateItemAsync)).WithSummary("修改商品、库存或下架")
-            .RequireAuthorization(p => p.RequireRole(Roles.Staff));
+            .RequireAuthorization(Policies.Staff);
         group.MapPost("/orders", PlaceOrderAsync).WithName(nameof(PlaceOrderAsync)).WithSummary("下单兑换（仅开放日；Idempotency-Key）")
-            .RequireAuthorization(p => p.RequireRole(Roles.Resident));
+            .RequireAuthorization(Policies.Resident);
         group.MapGet("/orders/mine", MyOrdersAsync).WithName(nameof(MyOrdersAsync)).WithSummary("我的兑换订单")
-            .RequireAuthorization(p => p.RequireRole(Roles.Resident));
+            .RequireAuthorization(Policies.Resident);
         group.MapGet("/orders", ListOrdersAsync).WithName(nameof(ListOrdersAsync)).WithSummary("本村社订单（工作人员）")
-            .RequireAuthorization(p => p.RequireRole(Roles.Staff));
+            .RequireAuthorization(Policies.Staff);
         group.MapPost("/orders/pickup", PickUpByCodeAsync).WithName(nameof(PickUpByCodeAsync)).WithSummary("按居民出示（或扫码录入）的领取码找到订单并标记已领取")
-            .RequireAuthorization(p => p.RequireRole(Roles.Staff));
+            .RequireAuthorization(Policies.Staff);
         group.MapPost("/orders/{id:guid}/pickup", PickUpAsync).WithName(nameof(PickUpAsync)).WithSummary("核对领取码并标记已领取")
-            .RequireAuthorization(p => p.RequireRole(Roles.Staff));
+            .RequireAuthorization(Policies.Staff);
         group.MapPost("/orders/{id:guid}/cancel", CancelAsync).WithName(nameof(CancelAsync)).WithSummary("取消未领取的订单：退回积分与库存");
     }
 
@@ -131,7 +131,7 @@ public static class MarketEndpoints
         var created = MarketItem.Create(Guid.CreateVersion7(), community.TownId, community.Id, request.Name!, request.Description, request.Price!.Value, request.Stock!.Value, clock.GetUtcNow());
         if (!created.IsSuccess)
         {
-            return Problems.From(created.Error!);
+            return Problems.From(created.Error);
         }
 
         db.MarketItems.Add(created.Value);
@@ -156,7 +156,7 @@ public static class MarketEndpoints
         var updated = item.Update(request.Name, request.Description, request.Price, request.Stock, request.IsActive);
         if (!updated.IsSuccess)
         {
-            return Problems.From(updated.Error!);
+            return Problems.From(updated.Error);
         }
 
         await db.SaveChangesAsync(ct);
@@ -169,13 +169,13 @@ public static class MarketEndpoints
         var key = IdempotencyKey.Read(http);
         if (!key.IsSuccess)
         {
-            return Problems.From(key.Error!);
+            return Problems.From(key.Error);
         }
 
         var result = await market.PlaceOrderAsync(new PlaceOrderCommand(principal.Me().Id, request.ItemId!.Value, request.Quantity, key.Value), ct);
         if (!result.IsSuccess)
         {
-            return Problems.From(result.Error!);
+            return Problems.From(result.Error);
         }
 
         var order = MarketOrderResponse.ForOwner(result.Value.Order);
@@ -229,7 +229,7 @@ public static class MarketEndpoints
         }
 
         var result = await market.PickUpAsync(id, request.PickupCode!, ct);
-        return result.IsSuccess ? TypedResults.Ok(MarketOrderResponse.ForStaff(result.Value)) : Problems.From(result.Error!);
+        return result.ToHttp(value => TypedResults.Ok(MarketOrderResponse.ForStaff(value)));
     }
 
     public static async Task<Results<Ok<MarketOrderResponse>, ProblemHttpResult>> PickUpByCodeAsync(
@@ -249,7 +249,7 @@ public static class MarketEndpoints
         }
 
         var result = await market.PickUpByCodeAsync(request.PickupCode!, townId, community, ct);
-        return result.IsSuccess ? TypedResults.Ok(MarketOrderResponse.ForStaff(result.Value)) : Problems.From(result.Error!);
+        return result.ToHttp(value => TypedResults.Ok(MarketOrderResponse.ForStaff(value)));
     }
 
     public static async Task<Results<Ok<MarketOrderResponse>, ProblemHttpResult>> CancelAsync(
@@ -268,6 +268,6 @@ public static class MarketEndpoints
         }
 
         var result = await market.CancelAsync(id, me.Id, ct);
-        return result.IsSuccess ? TypedResults.Ok(MarketOrderResponse.For(result.Value, me.Id)) : Problems.From(result.Error!);
+        return result.ToHttp(value => TypedResults.Ok(MarketOrderResponse.For(value, me.Id)));
     }
 }

@@ -60,7 +60,7 @@ public static class MeEndpoints
             var renamed = user.Rename(name);
             if (!renamed.IsSuccess)
             {
-                return Problems.Validation("displayName", renamed.Error!.Title);
+                return Problems.Validation("displayName", renamed.Error.Title);
             }
         }
 

@@ -21,7 +21,7 @@ public static class ProvisioningVerbs
             var created = await towns.CreateTownAsync(arguments["name"], username, displayName, CancellationToken.None);
             if (!created.IsSuccess)
             {
-                error.WriteLine($"town create: {created.Error!.Title} ({created.Error.Code}); usage: town create --name 镇街名称 --username 管理员用户名 --display-name 管理员姓名");
+                error.WriteLine($"town create: {created.Error.Title} ({created.Error.Code}); usage: town create --name 镇街名称 --username 管理员用户名 --display-name 管理员姓名");
                 return 1;
             }
 
@@ -33,7 +33,7 @@ public static class ProvisioningVerbs
         var account = await towns.CreatePlatformAccountAsync(username, displayName, CancellationToken.None);
         if (!account.IsSuccess)
         {
-            error.WriteLine($"platform-account create: {account.Error!.Title} ({account.Error.Code}); usage: platform-account create --username 用户名 --display-name 姓名");
+            error.WriteLine($"platform-account create: {account.Error.Title} ({account.Error.Code}); usage: platform-account create --username 用户名 --display-name 姓名");
             return 1;
         }
 

@@ -64,30 +64,26 @@ public sealed record ReviewQueueResponse(ReviewLevel Level, int Total, int Stale
 
 public static class DeclarationEndpoints
 {
-    public const string SourceType = "declaration";
-
     public const int ReviewQueuePageSize = 50;
-
-    public static string AwardKey(Guid id) => $"declaration:{id}";
 
     public static void MapDeclarations(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/declarations").WithTags("Declarations").RequireAuthorization();
         group.MapPost("/", SubmitDeclarationAsync).WithName(nameof(SubmitDeclarationAsync)).WithSummary("群众申报：好人好事、矛盾调解、安全巡查等")
-            .RequireAuthorization(p => p.RequireRole(Roles.Resident));
+            .RequireAuthorization(Policies.Resident);
         group.MapGet("/mine", MyDeclarationsAsync).WithName(nameof(MyDeclarationsAsync)).WithSummary("我的申报");
         group.MapGet("/{id:guid}", GetDeclarationAsync).WithName(nameof(GetDeclarationAsync)).WithSummary("申报详情和处理进度");
         group.MapPost("/{id:guid}/resubmit", ResubmitDeclarationAsync).WithName(nameof(ResubmitDeclarationAsync)).WithSummary("补充材料后重新提交");
         group.MapPost("/{id:guid}/withdraw", WithdrawDeclarationAsync).WithName(nameof(WithdrawDeclarationAsync)).WithSummary("撤回尚未审结的申报");
         group.MapPost("/{id:guid}/review", ReviewDeclarationAsync).WithName(nameof(ReviewDeclarationAsync)).WithSummary("审核（村社一级、镇街二级）")
-            .RequireAuthorization(p => p.RequireRole(Roles.Staff));
+            .RequireAuthorization(Policies.Staff);
         group.MapPost("/{id:guid}/revoke", RevokeDeclarationAsync).WithName(nameof(RevokeDeclarationAsync)).WithSummary("撤销已通过的申报并收回积分")
-            .RequireAuthorization(p => p.RequireRole(Roles.Staff));
+            .RequireAuthorization(Policies.Staff);
         group.MapGet("/settings", GetCategorySettingsAsync).WithName(nameof(GetCategorySettingsAsync)).WithSummary("本镇街各申报类别的默认积分和是否需镇街复审");
         group.MapPut("/settings/{category}", PutCategorySettingAsync).WithName(nameof(PutCategorySettingAsync)).WithSummary("设置申报类别的默认积分和是否需镇街复审")
-            .RequireAuthorization(p => p.RequireRole(Roles.TownStaff, Roles.Admin));
+            .RequireAuthorization(Policies.TownStaff);
 
-        var reviews = app.MapGroup("/api/reviews").WithTags("Declarations").RequireAuthorization(p => p.RequireRole(Roles.Staff));
+        var reviews = app.MapGroup("/api/reviews").WithTags("Declarations").RequireAuthorization(Policies.Staff);
         reviews.MapGet("/", ReviewQueueAsync).WithName(nameof(ReviewQueueAsync)).WithSummary("审核队列（含等待时长，超期标记）");
     }
 
@@ -116,12 +112,12 @@ public static class DeclarationEndpoints
         var created = Declaration.Submit(Guid.CreateVersion7(), me.Id, user.TownId, communityId, request.Category!.Value, request.Text!, photos, now);
         if (!created.IsSuccess)
         {
-            return Problems.From(created.Error!);
+            return Problems.From(created.Error);
         }
 
         var declaration = created.Value;
         db.Declarations.Add(declaration);
-        db.ParticipationEvents.Add(ParticipationEndpoints.Event(TimelineSubject.Declaration, declaration.Id, DeclarationAction.Submitted, me.Id, null, null, now));
+        db.ParticipationEvents.Add(ParticipationAwards.Event(TimelineSubject.Declaration, declaration.Id, DeclarationAction.Submitted, me.Id, null, null, now));
         await db.SaveChangesAsync(ct);
         return TypedResults.Created($"/api/declarations/{declaration.Id}", await ToResponseAsync(db, declaration, me.Id, ct));
     }
@@ -177,10 +173,10 @@ public static class DeclarationEndpoints
         var resubmitted = declaration.Resubmit(request.Text!, photos, now);
         if (!resubmitted.IsSuccess)
         {
-            return Problems.From(resubmitted.Error!);
+            return Problems.From(resubmitted.Error);
         }
 
-        db.ParticipationEvents.Add(ParticipationEndpoints.Event(TimelineSubject.Declaration, id, DeclarationAction.Resubmitted, me.Id, null, null, now));
+        db.ParticipationEvents.Add(ParticipationAwards.Event(TimelineSubject.Declaration, id, DeclarationAction.Resubmitted, me.Id, null, null, now));
         if (!await TrySaveAsync(db, ct))
         {
             return Problems.From(DeclarationErrors.ReviewConflict);
@@ -203,10 +199,10 @@ public static class DeclarationEndpoints
         var withdrawn = declaration.Withdraw(now);
         if (!withdrawn.IsSuccess)
         {
-            return Problems.From(withdrawn.Error!);
+            return Problems.From(withdrawn.Error);
         }
 
-        db.ParticipationEvents.Add(ParticipationEndpoints.Event(TimelineSubject.Declaration, id, DeclarationAction.Withdrawn, me.Id, null, null, now));
+        db.ParticipationEvents.Add(ParticipationAwards.Event(TimelineSubject.Declaration, id, DeclarationAction.Withdrawn, me.Id, null, null, now));
         if (!await TrySaveAsync(db, ct))
         {
             return Problems.From(DeclarationErrors.ReviewConflict);
@@ -247,17 +243,17 @@ public static class DeclarationEndpoints
         }
 
         var setting = await SettingAsync(db, declaration.TownId, declaration.Category, ct);
-        var points = request.Points ?? (level == ReviewLevel.Town ? declaration.ProposedPoints : null) ?? setting.DefaultPoints;
+        var points = request.Points ?? declaration.DefaultReviewPoints(setting.DefaultPoints);
         var now = clock.GetUtcNow();
         var reviewed = declaration.Review(level, request.Decision!.Value, request.Reason, points, setting.NeedsTownReview, me.Id, now);
         if (!reviewed.IsSuccess)
         {
-            return Problems.From(reviewed.Error!);
+            return Problems.From(reviewed.Error);
         }
 
         var outcome = reviewed.Value;
         var shownPoints = outcome.Action is DeclarationAction.Approved or DeclarationAction.ForwardedToTown ? points : (int?)null;
-        db.ParticipationEvents.Add(ParticipationEndpoints.Event(TimelineSubject.Declaration, id, outcome.Action, me.Id, declaration.LastReason, shownPoints, now));
+        db.ParticipationEvents.Add(ParticipationAwards.Event(TimelineSubject.Declaration, id, outcome.Action, me.Id, declaration.LastReason, shownPoints, now));
         notifier.DeclarationReviewed(declaration, outcome.Action, now);
         if (!await TrySaveAsync(db, ct))
         {
@@ -266,7 +262,7 @@ public static class DeclarationEndpoints
 
         if (outcome.PointsToAward > 0)
         {
-            var award = new EarnRequest(declaration.ResidentId, declaration.TownId, TransferReason.Declaration, outcome.PointsToAward, AwardKey(id), SourceType, id.ToString(), "申报审核通过", me.Id);
+            var award = new EarnRequest(declaration.ResidentId, declaration.TownId, TransferReason.Declaration, outcome.PointsToAward, ParticipationAwards.DeclarationKey(id), ParticipationAwards.DeclarationSource, id.ToString(), "申报审核通过", me.Id);
             if (await ParticipationAwards.PayAsync(db, earning, TimelineSubject.Declaration, id, award, now, ct) != outcome.PointsToAward)
             {
                 // The town's daily cap cut the award: the approval stands, the timeline says what was paid.
@@ -299,10 +295,10 @@ public static class DeclarationEndpoints
             return Problems.From(refusal);
         }
 
-        var reversed = await earning.RevokeAsync(AwardKey(id), ParticipationEndpoints.Truncate($"申报撤销：{request.Reason}", TransferRequest.NoteMaxLength), me.Id, ct);
-        if (!reversed.IsSuccess && reversed.Error!.Code != LedgerErrors.AlreadyReversed.Code)
+        var reversed = await earning.RevokeAsync(ParticipationAwards.DeclarationKey(id), ParticipationEndpoints.Truncate($"申报撤销：{request.Reason}", TransferRequest.NoteMaxLength), me.Id, ct);
+        if (!reversed.IsSuccess && reversed.Error.Code != LedgerErrors.AlreadyReversed.Code)
         {
-            return Problems.From(reversed.Error!);
+            return Problems.From(reversed.Error);
         }
 
         db.ChangeTracker.Clear();
@@ -311,11 +307,11 @@ public static class DeclarationEndpoints
         var revoked = declaration.Revoke(request.Reason!, revokerLevel, now);
         if (!revoked.IsSuccess)
         {
-            return Problems.From(revoked.Error!);
+            return Problems.From(revoked.Error);
         }
 
         var taken = reversed.IsSuccess && reversed.Value is { } r ? -(int)r.Entry.Points : (int?)null;
-        db.ParticipationEvents.Add(ParticipationEndpoints.Event(TimelineSubject.Declaration, id, DeclarationAction.Revoked, me.Id, declaration.LastReason, taken, now));
+        db.ParticipationEvents.Add(ParticipationAwards.Event(TimelineSubject.Declaration, id, DeclarationAction.Revoked, me.Id, declaration.LastReason, taken, now));
         if (!await TrySaveAsync(db, ct))
         {
             return Problems.From(DeclarationErrors.ReviewConflict);
@@ -419,7 +415,7 @@ public static class DeclarationEndpoints
         var updated = setting.Update(request.DefaultPoints, request.NeedsTownReview);
         if (!updated.IsSuccess)
         {
-            return Problems.From(updated.Error!);
+            return Problems.From(updated.Error);
         }
 
         await db.SaveChangesAsync(ct);

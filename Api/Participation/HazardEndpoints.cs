@@ -48,22 +48,18 @@ public sealed record HazardResponse(
 
 public static class HazardEndpoints
 {
-    public const string SourceType = "hazard";
-
-    public static string AwardKey(Guid id) => $"hazard:{id}";
-
     public static void MapHazards(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/hazards").WithTags("Hazards").RequireAuthorization();
         group.MapPost("/", ReportHazardAsync).WithName(nameof(ReportHazardAsync)).WithSummary("一起查隐患：随手拍上报")
-            .RequireAuthorization(p => p.RequireRole(Roles.Resident));
+            .RequireAuthorization(Policies.Resident);
         group.MapGet("/mine", MyHazardsAsync).WithName(nameof(MyHazardsAsync)).WithSummary("我上报的隐患");
         group.MapGet("/", ListHazardsAsync).WithName(nameof(ListHazardsAsync)).WithSummary("本村社（镇街）的隐患报告")
-            .RequireAuthorization(p => p.RequireRole(Roles.Staff));
+            .RequireAuthorization(Policies.Staff);
         group.MapGet("/{id:guid}", GetHazardAsync).WithName(nameof(GetHazardAsync)).WithSummary("隐患报告详情和处理进度");
         group.MapPost("/{id:guid}/transitions", TransitionHazardAsync).WithName(nameof(TransitionHazardAsync))
             .WithSummary("受理、整改中、办结（核实后奖励积分）或不予受理（重复/不构成隐患）")
-            .RequireAuthorization(p => p.RequireRole(Roles.Staff));
+            .RequireAuthorization(Policies.Staff);
     }
 
     public static async Task<Results<Created<HazardResponse>, ProblemHttpResult, ValidationProblem>> ReportHazardAsync(
@@ -92,12 +88,12 @@ public static class HazardEndpoints
             request.Latitude!.Value, request.Longitude!.Value, request.Address!, photos, now);
         if (!created.IsSuccess)
         {
-            return Problems.From(created.Error!);
+            return Problems.From(created.Error);
         }
 
         var report = created.Value;
         db.HazardReports.Add(report);
-        db.ParticipationEvents.Add(ParticipationEndpoints.Event(TimelineSubject.HazardReport, report.Id, nameof(HazardStatus.Reported), me.Id, null, null, now));
+        db.ParticipationEvents.Add(ParticipationAwards.Event(TimelineSubject.HazardReport, report.Id, nameof(HazardStatus.Reported), me.Id, null, null, now));
         await db.SaveChangesAsync(ct);
         return TypedResults.Created($"/api/hazards/{report.Id}", await ToResponseAsync(db, report, me.Id, ct));
     }
@@ -181,11 +177,11 @@ public static class HazardEndpoints
         var applied = report.Apply(request.Action!.Value, request.Rejection, points, now);
         if (!applied.IsSuccess)
         {
-            return Problems.From(applied.Error!);
+            return Problems.From(applied.Error);
         }
 
         var note = request.Rejection is { } why && report.Status == HazardStatus.Rejected ? $"{TimelineTitles.Rejection(why)}{(request.Note is null ? string.Empty : "：" + request.Note)}" : request.Note;
-        db.ParticipationEvents.Add(ParticipationEndpoints.Event(TimelineSubject.HazardReport, id, report.Status.ToString(), me.Id, note,
+        db.ParticipationEvents.Add(ParticipationAwards.Event(TimelineSubject.HazardReport, id, report.Status.ToString(), me.Id, note,
             report.Status == HazardStatus.Closed ? applied.Value : null, now));
         try
         {
@@ -198,7 +194,7 @@ public static class HazardEndpoints
 
         if (applied.Value > 0)
         {
-            var award = new EarnRequest(report.ReporterId, report.TownId, TransferReason.HazardReport, applied.Value, AwardKey(id), SourceType, id.ToString(), "隐患报告核实办结", me.Id);
+            var award = new EarnRequest(report.ReporterId, report.TownId, TransferReason.HazardReport, applied.Value, ParticipationAwards.HazardKey(id), ParticipationAwards.HazardSource, id.ToString(), "隐患报告核实办结", me.Id);
             if (await ParticipationAwards.PayAsync(db, earning, TimelineSubject.HazardReport, id, award, now, ct) != applied.Value)
             {
                 report = await db.HazardReports.AsNoTracking().FirstAsync(h => h.Id == id, ct);

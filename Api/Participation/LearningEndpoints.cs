@@ -64,21 +64,21 @@ public static class LearningEndpoints
         group.MapGet("/", ListArticlesAsync).WithName(nameof(ListArticlesAsync)).WithSummary("我要学习：文章与立法意见征集稿");
         group.MapGet("/{id:guid}", GetArticleAsync).WithName(nameof(GetArticleAsync)).WithSummary("文章详情");
         group.MapPost("/", CreateArticleAsync).WithName(nameof(CreateArticleAsync)).WithSummary("新建文章或立法意见征集稿（草稿）")
-            .RequireAuthorization(p => p.RequireRole(Roles.Staff));
+            .RequireAuthorization(Policies.Staff);
         group.MapPost("/{id:guid}/publish", PublishArticleAsync).WithName(nameof(PublishArticleAsync)).WithSummary("发布")
-            .RequireAuthorization(p => p.RequireRole(Roles.Staff));
+            .RequireAuthorization(Policies.Staff);
         group.MapPost("/{id:guid}/reads", OpenArticleAsync).WithName(nameof(OpenArticleAsync)).WithSummary("开始阅读（服务器计时）")
-            .RequireAuthorization(p => p.RequireRole(Roles.Resident));
+            .RequireAuthorization(Policies.Resident);
         group.MapPost("/{id:guid}/reads/finish", FinishReadingAsync).WithName(nameof(FinishReadingAsync)).WithSummary("完成阅读：达到最短阅读时间得积分，每篇一次，受每日上限约束")
-            .RequireAuthorization(p => p.RequireRole(Roles.Resident));
+            .RequireAuthorization(Policies.Resident);
         group.MapPost("/{id:guid}/quiz", AnswerQuizAsync).WithName(nameof(AnswerQuizAsync)).WithSummary("答题得积分（每篇一次）")
-            .RequireAuthorization(p => p.RequireRole(Roles.Resident));
+            .RequireAuthorization(Policies.Resident);
         group.MapPost("/{id:guid}/comments", CommentAsync).WithName(nameof(CommentAsync)).WithSummary("对立法意见征集稿留言（经内容安全检查）")
-            .RequireAuthorization(p => p.RequireRole(Roles.Resident));
+            .RequireAuthorization(Policies.Resident);
         group.MapGet("/{id:guid}/comments", ListCommentsAsync).WithName(nameof(ListCommentsAsync)).WithSummary("收集到的意见（工作人员）")
-            .RequireAuthorization(p => p.RequireRole(Roles.Staff));
+            .RequireAuthorization(Policies.Staff);
         group.MapPost("/comments/{commentId:guid}/moderate", ModerateCommentAsync).WithName(nameof(ModerateCommentAsync)).WithSummary("人工审核待定留言")
-            .RequireAuthorization(p => p.RequireRole(Roles.Staff));
+            .RequireAuthorization(Policies.Staff);
     }
 
     public static async Task<Ok<List<ArticleResponse>>> ListArticlesAsync(ClaimsPrincipal principal, PointsDbContext db, CancellationToken ct)
@@ -126,7 +126,7 @@ public static class LearningEndpoints
             string.IsNullOrWhiteSpace(request.QuizQuestion) ? null : request.QuizQuestion, request.QuizOptions, request.QuizAnswer, me.Id, clock.GetUtcNow());
         if (!created.IsSuccess)
         {
-            return Problems.From(created.Error!);
+            return Problems.From(created.Error);
         }
 
         db.Articles.Add(created.Value);
@@ -152,7 +152,7 @@ public static class LearningEndpoints
         var published = article.Publish(clock.GetUtcNow());
         if (!published.IsSuccess)
         {
-            return Problems.From(published.Error!);
+            return Problems.From(published.Error);
         }
 
         await db.SaveChangesAsync(ct);
@@ -208,7 +208,7 @@ public static class LearningEndpoints
 
         var now = clock.GetUtcNow();
         var finished = read.Finish(article, now);
-        return finished.IsSuccess ? await CompleteAsync(db, earning, article, read, byQuiz: false, now, ct) : Problems.From(finished.Error!);
+        return finished.IsSuccess ? await CompleteAsync(db, earning, article, read, byQuiz: false, now, ct) : Problems.From(finished.Error);
     }
 
     public static async Task<Results<Ok<ReadStateResponse>, ProblemHttpResult, ValidationProblem>> AnswerQuizAsync(
@@ -246,7 +246,7 @@ public static class LearningEndpoints
 
             if (!answered.IsSuccess)
             {
-                return Problems.From(answered.Error!);
+                return Problems.From(answered.Error);
             }
 
             if (read.IsCompleted)
@@ -258,7 +258,7 @@ public static class LearningEndpoints
             if (!finished.IsSuccess)
             {
                 // Passed, but the reading time is not over: nothing is paid yet; finishing later pays.
-                return finished.Error!.Code == LearningErrors.TooFast.Code ? TypedResults.Ok(ToRead(read, article, now)) : Problems.From(finished.Error!);
+                return finished.Error.Code == LearningErrors.TooFast.Code ? TypedResults.Ok(ToRead(read, article, now)) : Problems.From(finished.Error);
             }
 
             var result = await CompleteAsync(db, earning, article, read, byQuiz: true, now, ct);
@@ -359,7 +359,7 @@ public static class LearningEndpoints
         var moderated = comment.Moderate(request.Accept, me.Id);
         if (!moderated.IsSuccess)
         {
-            return Problems.From(moderated.Error!);
+            return Problems.From(moderated.Error);
         }
 
         await db.SaveChangesAsync(ct);
@@ -382,7 +382,7 @@ public static class LearningEndpoints
                 AwardKey(article.Id, read.ResidentId), SourceType, article.Id.ToString(), ParticipationEndpoints.Truncate($"学习：{article.Title}", TransferRequest.NoteMaxLength)), ct);
             if (!award.IsSuccess)
             {
-                return Problems.From(award.Error!);
+                return Problems.From(award.Error);
             }
 
             awarded = (int)award.Value.Entry.Points;

@@ -59,7 +59,7 @@ public static class NegativeRecordEndpoints
     public static void MapNegativeRecords(this IEndpointRouteBuilder app)
     {
         var residents = app.MapGroup("/api/residents/{residentId:guid}/negative-records").WithTags("NegativeList")
-            .RequireAuthorization(p => p.RequireRole(Roles.Staff));
+            .RequireAuthorization(Policies.Staff);
         residents.MapPost("/", CreateNegativeRecordAsync).WithName(nameof(CreateNegativeRecordAsync)).WithSummary("记入负面清单（违规或未化解纠纷，附证据）");
         residents.MapGet("/", ResidentNegativeRecordsAsync).WithName(nameof(ResidentNegativeRecordsAsync)).WithSummary("某居民的负面清单记录");
 
@@ -69,14 +69,14 @@ public static class NegativeRecordEndpoints
         var records = app.MapGroup("/api/negative-records").WithTags("NegativeList").RequireAuthorization();
         records.MapGet("/", ListNegativeRecordsAsync).WithName(nameof(ListNegativeRecordsAsync))
             .WithSummary("本村社（镇街）的负面清单：status=Appealed 为待处理申诉（按申诉时间先后）；可按村社筛选；每页1到100条")
-            .RequireAuthorization(p => p.RequireRole(Roles.Staff));
+            .RequireAuthorization(Policies.Staff);
         records.MapGet("/{id:guid}", GetNegativeRecordAsync).WithName(nameof(GetNegativeRecordAsync)).WithSummary("记录详情和处理过程");
         records.MapPost("/{id:guid}/explanation", ExplainAsync).WithName(nameof(ExplainAsync)).WithSummary("居民补充说明");
         records.MapPost("/{id:guid}/appeal", AppealAsync).WithName(nameof(AppealAsync)).WithSummary("居民申诉（一次）");
         records.MapPost("/{id:guid}/appeal-decision", DecideAppealAsync).WithName(nameof(DecideAppealAsync)).WithSummary("处理申诉：维持或撤销")
-            .RequireAuthorization(p => p.RequireRole(Roles.Staff));
+            .RequireAuthorization(Policies.Staff);
         records.MapPost("/{id:guid}/revoke", RevokeNegativeRecordAsync).WithName(nameof(RevokeNegativeRecordAsync)).WithSummary("撤销记录")
-            .RequireAuthorization(p => p.RequireRole(Roles.Staff));
+            .RequireAuthorization(Policies.Staff);
     }
 
     public static async Task<Results<Created<NegativeRecordResponse>, ProblemHttpResult, ValidationProblem>> CreateNegativeRecordAsync(
@@ -109,12 +109,12 @@ public static class NegativeRecordEndpoints
             request.Severity!.Value, evidence, occurred, expires, me.Id, now);
         if (!created.IsSuccess)
         {
-            return Problems.From(created.Error!);
+            return Problems.From(created.Error);
         }
 
         var record = created.Value;
         db.NegativeRecords.Add(record);
-        db.ParticipationEvents.Add(ParticipationEndpoints.Event(TimelineSubject.NegativeRecord, record.Id, "Recorded", me.Id, null, null, now));
+        db.ParticipationEvents.Add(ParticipationAwards.Event(TimelineSubject.NegativeRecord, record.Id, "Recorded", me.Id, null, null, now));
         notifier.NegativeRecordAdded(record, now);
         await db.SaveChangesAsync(ct);
         await credit.RescoreAsync(residentId, ct);
@@ -279,10 +279,10 @@ public static class NegativeRecordEndpoints
         var result = act(record, now);
         if (!result.IsSuccess)
         {
-            return Problems.From(result.Error!);
+            return Problems.From(result.Error);
         }
 
-        db.ParticipationEvents.Add(ParticipationEndpoints.Event(TimelineSubject.NegativeRecord, record.Id, action, actorId, note, null, now));
+        db.ParticipationEvents.Add(ParticipationAwards.Event(TimelineSubject.NegativeRecord, record.Id, action, actorId, note, null, now));
         try
         {
             await db.SaveChangesAsync(ct);

@@ -67,9 +67,6 @@ public static class ParticipationEndpoints
         return events.Select(e => new TimelineStepResponse(e.Action, e.At, e.Note, e.Points, e.ActorId == viewerId, TimelineTitles.Title(e.Action))).ToList();
     }
 
-    internal static TimelineEvent Event(TimelineSubject subject, Guid subjectId, string action, Guid? actorId, string? note, int? points, DateTimeOffset now) =>
-        new(Guid.CreateVersion7(), subject, subjectId, action, actorId, note, points, now);
-
     internal static Task<UserAccount?> UserAsync(PointsDbContext db, Guid id, CancellationToken ct) =>
         db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, ct);
 

@@ -31,12 +31,12 @@ public static class CommunityMoveEndpoints
 {
     public static void MapCommunityMoves(this IEndpointRouteBuilder app)
     {
-        var mine = app.MapGroup("/api/me/community-moves").WithTags("Regions").RequireAuthorization(p => p.RequireRole(Roles.Resident));
+        var mine = app.MapGroup("/api/me/community-moves").WithTags("Regions").RequireAuthorization(Policies.Resident);
         mine.MapPost("/", RequestMoveAsync).WithName(nameof(RequestMoveAsync)).WithSummary("申请加入或迁入村社（由该村社或镇街工作人员审核）");
         mine.MapGet("/", MyMovesAsync).WithName(nameof(MyMovesAsync)).WithSummary("我的村社变更申请及进度");
         mine.MapPost("/{id:guid}/withdraw", WithdrawMoveAsync).WithName(nameof(WithdrawMoveAsync)).WithSummary("撤回待审核的申请");
 
-        var staff = app.MapGroup("/api/community-moves").WithTags("Regions").RequireAuthorization(p => p.RequireRole(Roles.Staff));
+        var staff = app.MapGroup("/api/community-moves").WithTags("Regions").RequireAuthorization(Policies.Staff);
         staff.MapGet("/", MoveQueueAsync).WithName(nameof(MoveQueueAsync)).WithSummary("迁入本村社（镇街）的申请；status 默认为待审核");
         staff.MapPost("/{id:guid}/approve", ApproveMoveAsync).WithName(nameof(ApproveMoveAsync)).WithSummary("同意：居民的所属村社与网格随即变更");
         staff.MapPost("/{id:guid}/reject", RejectMoveAsync).WithName(nameof(RejectMoveAsync)).WithSummary("不同意（须填写原因）");
@@ -48,7 +48,7 @@ public static class CommunityMoveEndpoints
         var requested = await moves.RequestAsync(principal.Me().Id, request.CommunityId!.Value, request.GridId, ct);
         return requested.IsSuccess
             ? TypedResults.Created($"/api/me/community-moves/{requested.Value.Move.Id}", ToResponse(requested.Value))
-            : Problems.From(requested.Error!);
+            : Problems.From(requested.Error);
     }
 
     public static async Task<Ok<List<CommunityMoveResponse>>> MyMovesAsync(ClaimsPrincipal principal, CommunityMoves moves, CancellationToken ct) =>
@@ -84,7 +84,7 @@ public static class CommunityMoveEndpoints
         Answer(await moves.DecideAsync(id, approve: false, principal.Me().Id, request?.Note, principal.Me().CanAdminister, ct));
 
     private static Results<Ok<CommunityMoveResponse>, ProblemHttpResult> Answer(Result<CommunityMoveRow> result) =>
-        result.IsSuccess ? TypedResults.Ok(ToResponse(result.Value)) : Problems.From(result.Error!);
+        result.ToHttp(value => TypedResults.Ok(ToResponse(value)));
 
     private static string StatusName(CommunityMoveStatus status) => status switch
     {

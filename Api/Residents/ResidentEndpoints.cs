@@ -36,7 +36,7 @@ public static class ResidentEndpoints
 
     public static void MapResidents(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/residents").WithTags("Residents").RequireAuthorization(p => p.RequireRole(Roles.Staff));
+        var group = app.MapGroup("/api/residents").WithTags("Residents").RequireAuthorization(Policies.Staff);
         group.MapGet("/", SearchResidentsAsync).WithName(nameof(SearchResidentsAsync))
             .WithSummary("查找居民：q 为姓名（包含）或完整手机号；可按村社、网格筛选；每页20条，只含本村社（镇街）");
         group.MapGet("/{id:guid}", GetResidentAsync).WithName(nameof(GetResidentAsync))

@@ -38,7 +38,7 @@ public static class PhoneEndpoints
 {
     public static RouteGroupBuilder MapPhone(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/me/phone").WithTags("Me").RequireAuthorization(p => p.RequireRole(Roles.Resident));
+        var group = app.MapGroup("/api/me/phone").WithTags("Me").RequireAuthorization(Policies.Resident);
         group.MapGet("/", GetPhoneAsync).WithName(nameof(GetPhoneAsync)).WithSummary("我绑定的手机号（脱敏）");
         group.MapPost("/", BindPhoneAsync).WithName(nameof(BindPhoneAsync)).WithSummary("用手机号快速验证组件的 code 绑定手机号");
         group.MapPost("/legacy", BindLegacyPhoneAsync).WithName(nameof(BindLegacyPhoneAsync)).WithSummary("旧版：用 encryptedData + iv 绑定手机号（需最近一次登录的会话）");
@@ -150,7 +150,7 @@ public static class PhoneEndpoints
         var bound = user.BindPhone(protector.Protect(pure, DataPurposes.Phone, user.Id), hash, countryCode, now);
         if (!bound.IsSuccess)
         {
-            return Problems.From(bound.Error!);
+            return Problems.From(bound.Error);
         }
 
         try

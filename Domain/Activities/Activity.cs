@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Points.Domain.Common;
 
 namespace Points.Domain.Activities;
@@ -182,8 +183,16 @@ public sealed class Activity
         return this;
     }
 
-    public bool IsSignUpOpen(DateTimeOffset now) =>
-        Status == ActivityStatus.Published && now >= SignUpOpensAt && now < SignUpClosesAt;
+    /// <summary>
+    /// The sign-up window: published, opened at or before the instant, closing after it. Stated once:
+    /// <see cref="IsSignUpOpen"/> runs it compiled, the guarded UPDATE that takes a place filters by <see cref="SignUpOpenAt"/>.
+    /// </summary>
+    private static readonly Rule<Activity, DateTimeOffset> SignUpOpenRule =
+        new((a, now) => a.Status == ActivityStatus.Published && a.SignUpOpensAt <= now && a.SignUpClosesAt > now);
+
+    public static Expression<Func<Activity, bool>> SignUpOpenAt(DateTimeOffset now) => SignUpOpenRule.At(now);
+
+    public bool IsSignUpOpen(DateTimeOffset now) => SignUpOpenRule.Holds(this, now);
 
     public bool IsEligible(Guid? townId, Guid? communityId) => IsEligible(Eligibility, TownId, CommunityId, townId, communityId);
 
@@ -195,9 +204,57 @@ public sealed class Activity
         _ => false,
     };
 
+    /// <summary>Residents may join the waitlist from the opening of sign-up until the start (a freed place is still given before it).</summary>
+    public bool IsWaitlistOpen(DateTimeOffset now) => Status == ActivityStatus.Published && now >= SignUpOpensAt && now < StartsAt;
+
+    /// <summary>A freed place goes to the waitlist only before the start; afterwards it goes back to the pool.</summary>
+    public bool PromotesFromWaitlist(DateTimeOffset now) => now < StartsAt;
+
+    /// <summary>How early before the start residents may check in.</summary>
+    public static readonly TimeSpan CheckInOpensBefore = TimeSpan.FromMinutes(30);
+
+    /// <summary>How long after the end staff may still record a check-in or check-out time.</summary>
+    public static readonly TimeSpan StaffRecordingGrace = TimeSpan.FromHours(12);
+
     /// <summary>Check-in opens 30 minutes before the start and closes at the end.</summary>
     public bool IsCheckInOpen(DateTimeOffset now) =>
-        Status is ActivityStatus.Published or ActivityStatus.Completed && now >= StartsAt - TimeSpan.FromMinutes(30) && now <= EndsAt;
+        Status is ActivityStatus.Published or ActivityStatus.Completed && now >= StartsAt - CheckInOpensBefore && now <= EndsAt;
+
+    /// <summary>
+    /// Why a resident's own check-in at <paramref name="now"/> from (<paramref name="latitude"/>, <paramref name="longitude"/>)
+    /// is refused, or null: check-in must be open, and when the activity has a place and <paramref name="radiusMeters"/> is
+    /// positive the resident must be within that distance of it.
+    /// </summary>
+    public DomainError? CheckInRefusal(DateTimeOffset now, double? latitude, double? longitude, double radiusMeters)
+    {
+        if (!IsCheckInOpen(now))
+        {
+            return ActivityErrors.CheckInClosed;
+        }
+
+        if (radiusMeters <= 0 || Latitude is not { } lat || Longitude is not { } lng)
+        {
+            return null;
+        }
+
+        if (latitude is not { } myLat || longitude is not { } myLng)
+        {
+            return ActivityErrors.CheckInLocationRequired;
+        }
+
+        var distance = Geo.DistanceMeters(lat, lng, myLat, myLng);
+        return distance > radiusMeters ? ActivityErrors.CheckInTooFar.With("distanceMeters", Math.Round(distance)) : null;
+    }
+
+    /// <summary>Staff may record a check-in or check-out time from when check-in opens until 12 hours after the end, never in the future.</summary>
+    public DomainError? StaffCheckTimeRefusal(DateTimeOffset at, DateTimeOffset now) =>
+        at > now || at < StartsAt - CheckInOpensBefore || at > EndsAt + StaffRecordingGrace ? ActivityErrors.CheckTimeInvalid : null;
+
+    /// <summary>Attendance is confirmed once the activity is over, while it is published or completed.</summary>
+    public DomainError? AttendanceRefusal(DateTimeOffset now) =>
+        Status is not (ActivityStatus.Published or ActivityStatus.Completed) ? ActivityErrors.InvalidTransition
+        : now < EndsAt ? ActivityErrors.AttendanceTooEarly
+        : null;
 
     /// <summary>Minutes present inside the activity's time, from check-in to check-out (or the end).</summary>
     public int PresentMinutes(DateTimeOffset checkedIn, DateTimeOffset? checkedOut)

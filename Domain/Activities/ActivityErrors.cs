@@ -24,5 +24,6 @@ public static class ActivityErrors
     public static readonly DomainError CheckInTooFar = DomainError.Conflict("checkin.too_far", "您距离活动地点太远，无法签到");
     public static readonly DomainError CheckInLocationRequired = DomainError.Validation("checkin.location_required", "签到需要提供您的位置");
     public static readonly DomainError NotCheckedIn = DomainError.Conflict("checkin.not_checked_in", "尚未签到，不能签退");
+    public static readonly DomainError CheckTimeInvalid = DomainError.Validation("checkin.time_invalid", "签到/签退时间须在活动时间附近且不晚于现在");
     public static readonly DomainError AttendanceTooEarly = DomainError.Conflict("attendance.too_early", "活动结束后才能确认出勤");
 }

@@ -72,6 +72,25 @@ public sealed class SignUp
 
     public bool HoldsPlace => Status == SignUpStatus.Active;
 
+    /// <summary>
+    /// A resident who cancelled takes a place again on the same row: active from <paramref name="now"/>, the cancellation
+    /// cleared. <see cref="LateCancelledAt"/> and <see cref="NoShowAt"/> stay, so the credit history keeps them.
+    /// </summary>
+    public Result<SignUp> Rejoin(DateTimeOffset now, bool fromWaitlist)
+    {
+        if (Status != SignUpStatus.Cancelled)
+        {
+            return ActivityErrors.Duplicate;
+        }
+
+        Status = SignUpStatus.Active;
+        SignedUpAt = now;
+        FromWaitlist = fromWaitlist;
+        CancelledAt = null;
+        CancelledLate = false;
+        return this;
+    }
+
     public Result<SignUp> Cancel(Activity activity, DateTimeOffset now)
     {
         if (Status != SignUpStatus.Active)
@@ -217,4 +236,42 @@ public sealed class WaitlistEntry
     public WaitlistStatus Status { get; private set; }
 
     public DateTimeOffset? PromotedAt { get; private set; }
+
+    /// <summary>The waiting entry gets a freed place.</summary>
+    public Result<WaitlistEntry> Promote(DateTimeOffset now)
+    {
+        if (Status != WaitlistStatus.Waiting)
+        {
+            return ActivityErrors.WaitlistNotFound;
+        }
+
+        Status = WaitlistStatus.Promoted;
+        PromotedAt = now;
+        return this;
+    }
+
+    public Result<WaitlistEntry> Leave()
+    {
+        if (Status != WaitlistStatus.Waiting)
+        {
+            return ActivityErrors.WaitlistNotFound;
+        }
+
+        Status = WaitlistStatus.Left;
+        return this;
+    }
+
+    /// <summary>A resident who left (or was promoted and later cancelled) waits again, at the back of the queue.</summary>
+    public Result<WaitlistEntry> Rejoin(DateTimeOffset now)
+    {
+        if (Status == WaitlistStatus.Waiting)
+        {
+            return ActivityErrors.WaitlistDuplicate;
+        }
+
+        Status = WaitlistStatus.Waiting;
+        JoinedAt = now;
+        PromotedAt = null;
+        return this;
+    }
 }

@@ -41,6 +41,19 @@ public sealed class Paycode
     public DateTimeOffset? UsedAt { get; private set; }
 
     public Guid? RedemptionId { get; private set; }
+
+    /// <summary>Why a merchant of <paramref name="townId"/> may not take this code at <paramref name="now"/>, or null.</summary>
+    public DomainError? CheckUsable(DateTimeOffset now, Guid townId) => CheckUsable(UsedAt, ExpiresAt, TownId, now, townId);
+
+    /// <summary>
+    /// The paycode rule on the columns alone (the redemption reads them in one projection): unused, before its expiry
+    /// instant (a code is dead at <see cref="ExpiresAt"/> itself), and issued in the merchant's town.
+    /// </summary>
+    public static DomainError? CheckUsable(DateTimeOffset? usedAt, DateTimeOffset expiresAt, Guid paycodeTownId, DateTimeOffset now, Guid townId) =>
+        usedAt is not null ? PaycodeErrors.Used
+        : expiresAt <= now ? PaycodeErrors.Expired
+        : paycodeTownId != townId ? PaycodeErrors.OtherTown
+        : null;
 }
 
 /// <summary>A merchant's redemption of a resident's points (resident wallet → merchant receivable).</summary>
@@ -116,10 +129,17 @@ public sealed class Redemption
     /// <summary>The last instant the merchant may refund it under the town's window.</summary>
     public DateTimeOffset RefundableUntil(int refundWindowDays) => CreatedAt.AddDays(refundWindowDays);
 
-    public void MarkRefunded(Guid refundEntryId, DateTimeOffset now)
+    /// <summary>Marks the redemption refunded by the reversing entry <paramref name="refundEntryId"/>, if the window allows.</summary>
+    public Result<Redemption> Refund(int refundWindowDays, Guid refundEntryId, DateTimeOffset now)
     {
+        if (CanRefund(refundWindowDays, now) is { } refused)
+        {
+            return refused;
+        }
+
         RefundedAt = now;
         RefundEntryId = refundEntryId;
+        return this;
     }
 }
 

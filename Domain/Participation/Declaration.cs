@@ -203,6 +203,18 @@ public sealed class Declaration
         }
     }
 
+    /// <summary>
+    /// The points a review awards when the reviewer names none: at the town level what the community proposed,
+    /// otherwise the town's setting for the category (<paramref name="configuredDefault"/>), otherwise the built-in default.
+    /// </summary>
+    public int DefaultReviewPoints(int? configuredDefault) =>
+        DefaultReviewPoints(Category, Level == ReviewLevel.Town ? ProposedPoints : null, configuredDefault);
+
+    /// <inheritdoc cref="DefaultReviewPoints(int?)"/>
+    /// <remarks>For projections that read the columns without the entity; a proposal exists only at the town level.</remarks>
+    public static int DefaultReviewPoints(DeclarationCategory category, int? proposedPoints, int? configuredDefault) =>
+        proposedPoints ?? configuredDefault ?? DeclarationCategorySetting.BuiltInPoints(category);
+
     /// <summary>Records what the ledger actually posted (the daily cap may have cut it).</summary>
     public void RecordAward(int posted) => AwardedPoints = posted;
 
@@ -303,12 +315,14 @@ public sealed class DeclarationCategorySetting
     public bool NeedsTownReview { get; private set; }
 
     /// <summary>Used when a town has not configured a category.</summary>
-    public static DeclarationCategorySetting Default(Guid townId, DeclarationCategory category) => category switch
+    public static DeclarationCategorySetting Default(Guid townId, DeclarationCategory category) => new(townId, category, BuiltInPoints(category), false);
+
+    public static int BuiltInPoints(DeclarationCategory category) => category switch
     {
-        DeclarationCategory.GoodDeed => new(townId, category, 10, false),
-        DeclarationCategory.Mediation => new(townId, category, 20, false),
-        DeclarationCategory.SafetyInspection => new(townId, category, 10, false),
-        _ => new(townId, category, 5, false),
+        DeclarationCategory.GoodDeed => 10,
+        DeclarationCategory.Mediation => 20,
+        DeclarationCategory.SafetyInspection => 10,
+        _ => 5,
     };
 
     public Result<DeclarationCategorySetting> Update(int defaultPoints, bool needsTownReview)

@@ -228,14 +228,9 @@ public sealed partial class ActivityService(
     public async Task<Result<IReadOnlyList<AttendanceResult>>> ConfirmAttendanceAsync(Activity activity, IReadOnlyCollection<Guid> residentIds, AttendanceDecision decision, Guid staffId, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        if (activity.Status is not (ActivityStatus.Published or ActivityStatus.Completed))
+        if (activity.AttendanceRefusal(now) is { } refused)
         {
-            return ActivityErrors.InvalidTransition;
-        }
-
-        if (now < activity.EndsAt)
-        {
-            return ActivityErrors.AttendanceTooEarly;
+            return refused;
         }
 
         var ids = residentIds.Distinct().ToList();
@@ -253,7 +248,7 @@ public sealed partial class ActivityService(
             var outcome = decision == AttendanceDecision.Attended ? signUp.ConfirmAttended(activity, staffId, now) : signUp.ConfirmNoShow(staffId, now);
             if (!outcome.IsSuccess)
             {
-                results.Add(new AttendanceResult(residentId, outcome.Error!.Code, outcome.Error.Title, null));
+                results.Add(new AttendanceResult(residentId, outcome.Error.Code, outcome.Error.Title, null));
                 continue;
             }
 
@@ -271,7 +266,7 @@ public sealed partial class ActivityService(
                 ? award.Value.Replayed
                     ? new AttendanceResult(residentId, decision.ToString(), "积分此前已发放，本次未重复发放", 0, award.Value.Entry.Points)
                     : new AttendanceResult(residentId, decision.ToString(), null, award.Value.Entry.Points)
-                : new AttendanceResult(residentId, award.Error!.Code, award.Error.Title, 0));
+                : new AttendanceResult(residentId, award.Error.Code, award.Error.Title, 0));
         }
 
         return results;

@@ -52,7 +52,7 @@ public sealed partial class SignUpService(
         }
         else
         {
-            metrics.SignUpRefused(result.Error!.Code);
+            metrics.SignUpRefused(result.Error.Code);
         }
 
         return result;
@@ -196,13 +196,13 @@ public sealed partial class SignUpService(
         }
 
         var taken = await db.Activities
-            .Where(a => a.Id == activityId && a.Status == ActivityStatus.Published && a.SignUpOpensAt <= now && a.SignUpClosesAt > now && a.Taken < a.Capacity)
+            .Where(a => a.Id == activityId && a.Taken < a.Capacity).Where(Activity.SignUpOpenAt(now))
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.Taken, a => a.Taken + 1), ct);
         if (taken != 1)
         {
             await tx.RollbackAsync(ct);
             db.ChangeTracker.Clear();
-            var open = await db.Activities.AnyAsync(a => a.Id == activityId && a.Status == ActivityStatus.Published && a.SignUpOpensAt <= now && a.SignUpClosesAt > now, ct);
+            var open = await db.Activities.Where(a => a.Id == activityId).AnyAsync(Activity.SignUpOpenAt(now), ct);
             return (open ? WriteOutcome.NoPlace : WriteOutcome.Closed, null);
         }
 
@@ -216,18 +216,19 @@ public sealed partial class SignUpService(
         var existing = await db.SignUps.AsNoTracking().FirstOrDefaultAsync(s => s.ActivityId == activityId && s.ResidentId == residentId, ct);
         if (existing is not null)
         {
-            if (existing.Status != SignUpStatus.Cancelled)
+            if (!existing.Rejoin(now, fromWaitlist).IsSuccess)
             {
                 return null;
             }
 
+            // The domain decided on the read copy; the guard on the status it came from makes the write exact.
             var reactivated = await db.SignUps.Where(s => s.Id == existing.Id && s.Status == SignUpStatus.Cancelled)
                 .ExecuteUpdateAsync(s => s
-                    .SetProperty(x => x.Status, SignUpStatus.Active)
-                    .SetProperty(x => x.SignedUpAt, now)
-                    .SetProperty(x => x.FromWaitlist, fromWaitlist)
-                    .SetProperty(x => x.CancelledAt, (DateTimeOffset?)null)
-                    .SetProperty(x => x.CancelledLate, false), ct);
+                    .SetProperty(x => x.Status, existing.Status)
+                    .SetProperty(x => x.SignedUpAt, existing.SignedUpAt)
+                    .SetProperty(x => x.FromWaitlist, existing.FromWaitlist)
+                    .SetProperty(x => x.CancelledAt, existing.CancelledAt)
+                    .SetProperty(x => x.CancelledLate, existing.CancelledLate), ct);
             return reactivated == 1 ? await db.SignUps.AsNoTracking().FirstAsync(s => s.Id == existing.Id, ct) : null;
         }
 
@@ -267,7 +268,7 @@ public sealed partial class SignUpService(
         var rule = signUp.Cancel(activity, now);
         if (!rule.IsSuccess)
         {
-            return rule.Error!;
+            return rule.Error;
         }
 
         Guid? promoted;
@@ -309,7 +310,7 @@ public sealed partial class SignUpService(
     /// </summary>
     public async Task<Guid?> PromoteNextAsync(Activity activity, DateTimeOffset now, CancellationToken ct)
     {
-        if (now >= activity.StartsAt)
+        if (!activity.PromotesFromWaitlist(now))
         {
             return null;
         }
@@ -325,8 +326,9 @@ public sealed partial class SignUpService(
                 return null;
             }
 
+            next.Promote(now);
             var claimed = await db.WaitlistEntries.Where(w => w.Id == next.Id && w.Status == WaitlistStatus.Waiting)
-                .ExecuteUpdateAsync(s => s.SetProperty(w => w.Status, WaitlistStatus.Promoted).SetProperty(w => w.PromotedAt, now), ct);
+                .ExecuteUpdateAsync(s => s.SetProperty(w => w.Status, next.Status).SetProperty(w => w.PromotedAt, next.PromotedAt), ct);
             if (claimed != 1)
             {
                 continue;
@@ -359,7 +361,7 @@ public sealed partial class SignUpService(
             return ActivityErrors.NotFound;
         }
 
-        if (activity.Status != ActivityStatus.Published || now >= activity.StartsAt || now < activity.SignUpOpensAt)
+        if (!activity.IsWaitlistOpen(now))
         {
             return ActivityErrors.NotOpen;
         }
@@ -380,15 +382,16 @@ public sealed partial class SignUpService(
         }
 
         var entry = await db.WaitlistEntries.AsNoTracking().FirstOrDefaultAsync(w => w.ActivityId == activityId && w.ResidentId == applicant.ResidentId, ct);
-        if (entry is { Status: WaitlistStatus.Waiting })
-        {
-            return ActivityErrors.WaitlistDuplicate;
-        }
-
         if (entry is not null)
         {
-            var rejoined = await db.WaitlistEntries.Where(w => w.Id == entry.Id && w.Status != WaitlistStatus.Waiting)
-                .ExecuteUpdateAsync(s => s.SetProperty(w => w.Status, WaitlistStatus.Waiting).SetProperty(w => w.JoinedAt, now).SetProperty(w => w.PromotedAt, (DateTimeOffset?)null), ct);
+            var was = entry.Status;
+            if (entry.Rejoin(now) is { IsSuccess: false } refused)
+            {
+                return refused.Error;
+            }
+
+            var rejoined = await db.WaitlistEntries.Where(w => w.Id == entry.Id && w.Status == was)
+                .ExecuteUpdateAsync(s => s.SetProperty(w => w.Status, entry.Status).SetProperty(w => w.JoinedAt, entry.JoinedAt).SetProperty(w => w.PromotedAt, entry.PromotedAt), ct);
             if (rejoined != 1)
             {
                 return ActivityErrors.WaitlistDuplicate;
@@ -423,8 +426,14 @@ public sealed partial class SignUpService(
 
     public async Task<DomainError?> LeaveWaitlistAsync(Guid activityId, Guid residentId, CancellationToken ct)
     {
-        var left = await db.WaitlistEntries.Where(w => w.ActivityId == activityId && w.ResidentId == residentId && w.Status == WaitlistStatus.Waiting)
-            .ExecuteUpdateAsync(s => s.SetProperty(w => w.Status, WaitlistStatus.Left), ct);
+        var entry = await db.WaitlistEntries.AsNoTracking().FirstOrDefaultAsync(w => w.ActivityId == activityId && w.ResidentId == residentId, ct);
+        if (entry is null || entry.Leave() is { IsSuccess: false })
+        {
+            return ActivityErrors.WaitlistNotFound;
+        }
+
+        var left = await db.WaitlistEntries.Where(w => w.Id == entry.Id && w.Status == WaitlistStatus.Waiting)
+            .ExecuteUpdateAsync(s => s.SetProperty(w => w.Status, entry.Status), ct);
         return left == 1 ? null : ActivityErrors.WaitlistNotFound;
     }
 

@@ -21,7 +21,7 @@ public sealed class BankClientAdministration(PointsDbContext db, TimeProvider cl
         var created = BankClient.Create(Guid.CreateVersion7(), name, clientId, SecretHasher.Hash(secret));
         if (!created.IsSuccess)
         {
-            return created.Error!;
+            return created.Error;
         }
 
         if (await db.BankClients.AnyAsync(b => b.ClientId == clientId, ct))

@@ -42,7 +42,7 @@ public sealed class CommunityMoves(PointsDbContext db, TimeProvider clock)
         var requested = CommunityMove.Request(Guid.CreateVersion7(), residentId, resident.TownId, resident.CommunityId, to, grid, clock.GetUtcNow());
         if (!requested.IsSuccess)
         {
-            return requested.Error!;
+            return requested.Error;
         }
 
         db.CommunityMoves.Add(requested.Value);
@@ -64,7 +64,7 @@ public sealed class CommunityMoves(PointsDbContext db, TimeProvider clock)
         var withdrawn = move.Withdraw(clock.GetUtcNow());
         if (!withdrawn.IsSuccess)
         {
-            return withdrawn.Error!;
+            return withdrawn.Error;
         }
 
         await db.SaveChangesAsync(ct);
@@ -102,7 +102,7 @@ public sealed class CommunityMoves(PointsDbContext db, TimeProvider clock)
         var decided = approve ? move.Approve(staffId, note, now) : move.Reject(staffId, note, now);
         if (!decided.IsSuccess)
         {
-            return decided.Error!;
+            return decided.Error;
         }
 
         if (approve)

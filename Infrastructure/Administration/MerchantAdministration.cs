@@ -37,7 +37,7 @@ public sealed class MerchantAdministration(PointsDbContext db, StaffAdministrati
         var onboarded = Merchant.Onboard(Guid.CreateVersion7(), townId, name, address, agreesToTownRate, rate.Value, clock.GetUtcNow());
         if (!onboarded.IsSuccess)
         {
-            return onboarded.Error!;
+            return onboarded.Error;
         }
 
         db.Merchants.Add(onboarded.Value);
@@ -50,14 +50,14 @@ public sealed class MerchantAdministration(PointsDbContext db, StaffAdministrati
         var found = await FindAsync(townId, id, ct);
         if (!found.IsSuccess)
         {
-            return found.Error!;
+            return found.Error;
         }
 
         var merchant = found.Value;
         var updated = merchant.Update(change.Name, change.Address);
         if (!updated.IsSuccess)
         {
-            return updated.Error!;
+            return updated.Error;
         }
 
         var rate = await db.Towns.AsNoTracking().Where(t => t.Id == townId).Select(t => t.PointsPerYuan).FirstAsync(ct);
@@ -81,7 +81,7 @@ public sealed class MerchantAdministration(PointsDbContext db, StaffAdministrati
         var found = await FindAsync(townId, merchantId, ct);
         if (!found.IsSuccess)
         {
-            return found.Error!;
+            return found.Error;
         }
 
         return await staff.AddAccountAsync(townId, username, displayName, Role.Merchant, null, merchantId, ct);

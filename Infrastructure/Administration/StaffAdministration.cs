@@ -175,7 +175,7 @@ public sealed class StaffAdministration(PointsDbContext db, TimeProvider clock)
         var account = await FindManagedAsync(actor, id, ct);
         if (!account.IsSuccess)
         {
-            return account.Error!;
+            return account.Error;
         }
 
         var password = SecretHasher.NewOneTimePassword();

@@ -44,7 +44,7 @@ public sealed class TownProvisioning(PointsDbContext db, StaffAdministration sta
         {
             await tx.RollbackAsync(ct);
             db.ChangeTracker.Clear();
-            return admin.Error!;
+            return admin.Error;
         }
 
         await tx.CommitAsync(ct);

@@ -51,7 +51,7 @@ public sealed class TownSettingsService(PointsDbContext db, IOptions<WeChatOptio
         var updated = town.UpdateSettings(change.PointsPerYuan, change.MarketDays, change.DailyEarningCap, change.RefundWindowDays);
         if (!updated.IsSuccess)
         {
-            return updated.Error!;
+            return updated.Error;
         }
 
         if (change.WeChatTemplates is { } templates)
@@ -59,7 +59,7 @@ public sealed class TownSettingsService(PointsDbContext db, IOptions<WeChatOptio
             var set = town.SetWeChatTemplates(templates);
             if (!set.IsSuccess)
             {
-                return set.Error!;
+                return set.Error;
             }
         }
 

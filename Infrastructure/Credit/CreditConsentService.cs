@@ -43,7 +43,7 @@ public sealed class CreditConsentService(PointsDbContext db, CreditProfileServic
         var granted = CreditConsent.Grant(Guid.CreateVersion7(), residentId, bankId, purpose, days, Hash(token), clock.GetUtcNow());
         if (!granted.IsSuccess)
         {
-            return granted.Error!;
+            return granted.Error;
         }
 
         db.CreditConsents.Add(granted.Value);

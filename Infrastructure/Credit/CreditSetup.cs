@@ -43,7 +43,7 @@ public sealed class CreditDemoSeed : IDemoSeedContributor
             .GrantAsync(town.ResidentIds[0], town.BankId, "演示：申请农户小额信用贷款", 365, ct, DemoConsentToken);
         if (!granted.IsSuccess)
         {
-            throw new InvalidOperationException($"demo consent not seeded: {granted.Error!.Code}");
+            throw new InvalidOperationException($"demo consent not seeded: {granted.Error.Code}");
         }
     }
 }

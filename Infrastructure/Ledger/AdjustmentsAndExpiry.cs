@@ -48,7 +48,7 @@ public sealed class AdjustmentService(PointsDbContext db, LedgerService ledger)
             command.Reason,
             command.ActorId);
         var posted = await ledger.PostAsync(request, ct);
-        return posted.IsSuccess ? (posted.Value, resident.TownId) : posted.Error!;
+        return posted.IsSuccess ? (posted.Value, resident.TownId) : posted.Error;
     }
 }
 

@@ -112,7 +112,7 @@ public sealed class EarningService(PointsDbContext db, LedgerService ledger, Tim
         }
 
         var reversed = await ledger.ReverseAsync(award.Id, $"revoke:{awardIdempotencyKey}", note, actorId, ct);
-        return reversed.IsSuccess ? Result<PostedTransfer?>.Ok(reversed.Value) : Result<PostedTransfer?>.Fail(reversed.Error!);
+        return reversed.IsSuccess ? Result<PostedTransfer?>.Ok(reversed.Value) : Result<PostedTransfer?>.Fail(reversed.Error);
     }
 
     public async Task<long> EarnedTodayAsync(Guid residentId, CancellationToken ct)

@@ -178,7 +178,7 @@ public sealed class LedgerService(PointsDbContext db, TimeProvider clock)
     public async Task<Result<PostedTransfer>> ReverseAsync(Guid entryId, string idempotencyKey, string? note, Guid? actorId, CancellationToken ct)
     {
         var reversal = await ReversalOfAsync(entryId, idempotencyKey, note, actorId, TransferReason.Reversal, ct);
-        return reversal.IsSuccess ? await PostAsync(reversal.Value, ct) : reversal.Error!;
+        return reversal.IsSuccess ? await PostAsync(reversal.Value, ct) : reversal.Error;
     }
 
     public async Task<long> BalanceAsync(AccountRef account, CancellationToken ct) =>

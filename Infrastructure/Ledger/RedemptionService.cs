@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
-using Microsoft.Extensions.Options;
 using Points.Domain.Common;
 using Points.Domain.Ledger;
 using Points.Domain.Notifications;
@@ -11,15 +10,6 @@ using Points.Infrastructure.Notifications;
 using Points.Infrastructure.Persistence;
 
 namespace Points.Infrastructure.Ledger;
-
-/// <summary>Test-only faults (<c>Points:Faults:*</c>); all off in every real deployment.</summary>
-public sealed class LedgerFaultOptions
-{
-    public const string Section = "Points:Faults";
-
-    /// <summary>Ends the process right after a redemption commits and before the reply is written (crash-between-commit-and-reply tests).</summary>
-    public bool ExitAfterRedemptionCommit { get; set; }
-}
 
 public sealed record IssuedPaycode(string Code, DateTimeOffset ExpiresAt);
 
@@ -34,8 +24,7 @@ public sealed record RedemptionOutcome(Redemption Redemption, bool Replayed);
 /// transaction. A refused transfer (insufficient points) rolls back and leaves the paycode unused,
 /// so the resident can top up or the merchant can retry a smaller amount within the minute.
 /// </summary>
-public sealed class RedemptionService(PointsDbContext db, LedgerService ledger, TimeProvider clock, IOptions<LedgerFaultOptions> faults,
-    Diagnostics.PointsMetrics metrics)
+public sealed class RedemptionService(PointsDbContext db, LedgerService ledger, TimeProvider clock, Diagnostics.PointsMetrics metrics)
 {
     public static readonly DomainError NotFound = DomainError.NotFound("redemption.not_found", "兑换记录不存在");
     public static readonly DomainError MerchantInactive = DomainError.Forbidden("merchant.inactive", "商户已停用");
@@ -111,9 +100,10 @@ public sealed class RedemptionService(PointsDbContext db, LedgerService ledger, 
         }
 
         var now = clock.GetUtcNow();
-        if (found.UsedAt is not null || found.ExpiresAt <= now)
+        var unusable = Paycode.CheckUsable(found.UsedAt, found.ExpiresAt, found.PaycodeTownId, now, found.MerchantTownId);
+        if (unusable == PaycodeErrors.Used || unusable == PaycodeErrors.Expired)
         {
-            return await ReplayAsync(key, fingerprint, ct) ?? (found.UsedAt is not null ? PaycodeErrors.Used : PaycodeErrors.Expired);
+            return await ReplayAsync(key, fingerprint, ct) ?? unusable;
         }
 
         if (!found.MerchantActive)
@@ -121,9 +111,9 @@ public sealed class RedemptionService(PointsDbContext db, LedgerService ledger, 
             return MerchantInactive;
         }
 
-        if (found.PaycodeTownId != found.MerchantTownId)
+        if (unusable is not null)
         {
-            return PaycodeErrors.OtherTown;
+            return unusable;
         }
 
         var walletRef = AccountRef.Wallet(found.ResidentId, found.MerchantTownId);
@@ -178,11 +168,6 @@ public sealed class RedemptionService(PointsDbContext db, LedgerService ledger, 
             return LedgerErrors.Insufficient;
         }
 
-        if (faults.Value.ExitAfterRedemptionCommit)
-        {
-            Environment.Exit(75);
-        }
-
         return new RedemptionOutcome(redemption, false);
     }
 
@@ -216,7 +201,7 @@ public sealed class RedemptionService(PointsDbContext db, LedgerService ledger, 
         var reversal = await ledger.ReversalOfAsync(redemption.JournalEntryId, $"redemption-refund:{redemption.Id}", "商户退款", actorId, TransferReason.RedemptionRefund, ct);
         if (!reversal.IsSuccess)
         {
-            return reversal.Error!;
+            return reversal.Error;
         }
 
         var from = await ledger.EnsureAccountAsync(reversal.Value.From, ct);
@@ -228,11 +213,17 @@ public sealed class RedemptionService(PointsDbContext db, LedgerService ledger, 
                 var posted = await ledger.PostInTransactionAsync(reversal.Value, from, to, ct);
                 if (!posted.IsSuccess)
                 {
-                    return posted.Error!;
+                    return posted.Error;
+                }
+
+                var refunded = redemption.Refund(town.RefundWindowDays, posted.Value.Entry.Id, now);
+                if (!refunded.IsSuccess)
+                {
+                    return refunded.Error;
                 }
 
                 var marked = await db.Redemptions.Where(r => r.Id == redemption.Id && r.RefundedAt == null)
-                    .ExecuteUpdateAsync(s => s.SetProperty(r => r.RefundedAt, now).SetProperty(r => r.RefundEntryId, posted.Value.Entry.Id), ct);
+                    .ExecuteUpdateAsync(s => s.SetProperty(r => r.RefundedAt, redemption.RefundedAt).SetProperty(r => r.RefundEntryId, redemption.RefundEntryId), ct);
                 if (marked != 1)
                 {
                     return Result<Redemption>.Fail(Redemption.AlreadyRefunded);

@@ -65,7 +65,7 @@ public sealed class MarketService(PointsDbContext db, LedgerService ledger, Time
                     wallet, market, ct);
                 if (!posted.IsSuccess)
                 {
-                    return posted.Error!;
+                    return posted.Error;
                 }
 
                 var taken = await db.MarketItems.Where(i => i.Id == item.Id && i.IsActive && i.Stock >= command.Quantity)
@@ -179,7 +179,7 @@ public sealed class MarketService(PointsDbContext db, LedgerService ledger, Time
         var reversal = await ledger.ReversalOfAsync(order.JournalEntryId, $"market-cancel:{order.Id}", "取消订单退回积分", actorId, TransferReason.MarketOrderRefund, ct);
         if (!reversal.IsSuccess)
         {
-            return reversal.Error!;
+            return reversal.Error;
         }
 
         var from = await ledger.EnsureAccountAsync(reversal.Value.From, ct);
@@ -199,7 +199,7 @@ public sealed class MarketService(PointsDbContext db, LedgerService ledger, Time
                 var posted = await ledger.PostInTransactionAsync(reversal.Value, from, to, ct);
                 if (!posted.IsSuccess)
                 {
-                    return posted.Error!;
+                    return posted.Error;
                 }
 
                 await db.MarketOrders.Where(o => o.Id == orderId)

@@ -33,7 +33,7 @@ public sealed class PendingPoints(PointsDbContext db, IOptions<ParticipationOpti
         var hazards = await db.HazardReports.AsNoTracking()
             .CountAsync(h => h.ReporterId == residentId && (h.Status == HazardStatus.Accepted || h.Status == HazardStatus.Fixing), ct);
 
-        var pending = declarations.Sum(d => (long)(d.ProposedPoints ?? d.Configured ?? DeclarationCategorySetting.Default(d.TownId, d.Category).DefaultPoints));
+        var pending = declarations.Sum(d => (long)Declaration.DefaultReviewPoints(d.Category, d.ProposedPoints, d.Configured));
         return pending + ((long)hazards * Math.Max(0, options.Value.HazardReportPoints));
     }
 }

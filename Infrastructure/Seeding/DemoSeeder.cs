@@ -116,7 +116,7 @@ public static class DemoSeeder
                 ct);
             if (!result.IsSuccess)
             {
-                throw new InvalidOperationException($"demo seed could not credit {resident.Id}: {result.Error!.Code}");
+                throw new InvalidOperationException($"demo seed could not credit {resident.Id}: {result.Error.Code}");
             }
         }
 

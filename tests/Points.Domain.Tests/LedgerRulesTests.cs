@@ -30,7 +30,7 @@ public sealed class LedgerRulesTests
     public void CanRefund_AfterRefund_IsAlreadyRefunded()
     {
         var redemption = NewRedemption();
-        redemption.MarkRefunded(Guid.NewGuid(), Now);
+        Assert.True(redemption.Refund(7, Guid.NewGuid(), Now).IsSuccess);
 
         Assert.Equal("redemption.already_refunded", redemption.CanRefund(7, Now)!.Code);
     }

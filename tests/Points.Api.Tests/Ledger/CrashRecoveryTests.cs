@@ -2,18 +2,26 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Points.Domain.Ledger;
 using Points.Api.Tests.Infrastructure;
 using static Points.Api.Tests.Ledger.LedgerTestKit;
 
 namespace Points.Api.Tests.Ledger;
 
 /// <summary>
-/// The real API as a child process (the Release build), killed by a test-only fault flag right after
-/// a redemption commits and before it replies. A second process gets the same request: the journal's
-/// unique key turns it into a replay, so exactly one transfer exists and the receipt is the first one.
+/// The real API as a child process (the Release build), killed from outside while its redemption commits, so it never
+/// replies. No hook in the product: the test puts a deferred constraint trigger on the redemptions table that, at
+/// COMMIT, waits for an advisory lock the test holds. Seeing the child's backend wait on that lock means every row of
+/// the redemption is written and only the commit is left; the test then kills the child, releases the lock, and the
+/// server finishes the commit on its own (PostgreSQL does not abandon a running COMMIT when its client goes away).
+/// A second process gets the same request: the journal's unique key turns it into a replay, so exactly one transfer
+/// exists and the receipt is the first one.
 /// </summary>
 public sealed class CrashRecoveryTests(PointsApiFactory factory) : IClassFixture<PointsApiFactory>
 {
+    private const long GateLock = 20_021_975;
+
     [Fact]
     public async Task Redeem_ProcessDiesAfterCommit_RetryWithSameKeyMakesOneTransfer()
     {
@@ -24,16 +32,32 @@ public sealed class CrashRecoveryTests(PointsApiFactory factory) : IClassFixture
         var key = "crash-" + Guid.NewGuid();
         var body = new { paycode = code, points = 25, note = "断电重试" };
 
-        using (var crashing = await ApiProcess.StartAsync(factory, exitAfterCommit: true))
+        var table = await factory.WithDbAsync(db => Task.FromResult(db.Model.FindEntityType(typeof(Redemption))!.GetTableName()!));
+        await using (var gate = new NpgsqlConnection(factory.ConnectionString))
         {
-            var client = crashing.Client(merchant.DefaultRequestHeaders.Authorization!);
-            await Assert.ThrowsAnyAsync<HttpRequestException>(() => client.SendAsync(Post("/api/merchant/redemptions", body, key)));
-            Assert.True(crashing.Process.WaitForExit(30_000));
-            Assert.Equal(75, crashing.Process.ExitCode);
+            await gate.OpenAsync();
+            await ExecuteAsync(gate, $"""
+                CREATE FUNCTION crash_gate() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_advisory_xact_lock({GateLock}); RETURN NULL; END $$;
+                CREATE CONSTRAINT TRIGGER crash_gate AFTER INSERT ON "{table}" DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION crash_gate();
+                SELECT pg_advisory_lock({GateLock});
+                """);
+            using (var crashing = await ApiProcess.StartAsync(factory))
+            {
+                // No client timeout: under load the child may take long to reach the gate, and the gate's own deadline bounds the wait.
+                var client = crashing.Client(merchant.DefaultRequestHeaders.Authorization!, Timeout.InfiniteTimeSpan);
+                var reply = client.SendAsync(Post("/api/merchant/redemptions", body, key));
+                await WaitForCommitAtGateAsync(gate, reply);
+                crashing.Process.Kill(entireProcessTree: true);
+                Assert.True(crashing.Process.WaitForExit(30_000));
+                await Assert.ThrowsAnyAsync<HttpRequestException>(() => reply);
+            }
+
+            await ExecuteAsync(gate, $"""SELECT pg_advisory_unlock({GateLock}); DROP TRIGGER crash_gate ON "{table}"; DROP FUNCTION crash_gate();""");
         }
 
+        await WaitForRowAsync(residentId);
         var committed = await factory.WithDbAsync(db => db.Redemptions.AsNoTracking().SingleAsync(r => r.ResidentId == residentId));
-        using var healthy = await ApiProcess.StartAsync(factory, exitAfterCommit: false);
+        using var healthy = await ApiProcess.StartAsync(factory);
         var retry = await healthy.Client(merchant.DefaultRequestHeaders.Authorization!).SendAsync(Post("/api/merchant/redemptions", body, key));
 
         Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
@@ -49,6 +73,46 @@ public sealed class CrashRecoveryTests(PointsApiFactory factory) : IClassFixture
         factory.Clock.Set(new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.FromHours(8)));
     }
 
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Until a backend waits for the gate's lock (the redemption's commit has begun); fails if the reply comes first.</summary>
+    private static async Task WaitForCommitAtGateAsync(NpgsqlConnection gate, Task<HttpResponseMessage> reply)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (reply.IsCompleted)
+            {
+                Assert.Fail($"the redemption replied before reaching the commit gate: {(reply.IsCompletedSuccessfully ? reply.Result.StatusCode.ToString() : reply.Exception?.GetBaseException().Message ?? "cancelled")}");
+            }
+
+            await using var command = new NpgsqlCommand($"SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND objid = {GateLock % (1L << 32)}", gate);
+            if ((long)(await command.ExecuteScalarAsync())! > 0)
+            {
+                return;
+            }
+
+            await Task.Delay(50);
+        }
+
+        Assert.Fail("the redemption never reached the commit gate");
+    }
+
+    /// <summary>The orphaned COMMIT finishes on the server once the gate opens.</summary>
+    private async Task WaitForRowAsync(Guid residentId)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (!await factory.WithDbAsync(db => db.Redemptions.AsNoTracking().AnyAsync(r => r.ResidentId == residentId)))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the gated commit never completed");
+            await Task.Delay(50);
+        }
+    }
+
     private sealed class ApiProcess : IDisposable
     {
         private ApiProcess(Process process, Uri address)
@@ -61,9 +125,9 @@ public sealed class CrashRecoveryTests(PointsApiFactory factory) : IClassFixture
 
         public Uri Address { get; }
 
-        public HttpClient Client(AuthenticationHeaderValue auth)
+        public HttpClient Client(AuthenticationHeaderValue auth, TimeSpan? timeout = null)
         {
-            var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(30) };
+            var client = new HttpClient { BaseAddress = Address, Timeout = timeout ?? TimeSpan.FromSeconds(30) };
             client.DefaultRequestHeaders.Authorization = auth;
             return client;
         }
@@ -86,7 +150,7 @@ public sealed class CrashRecoveryTests(PointsApiFactory factory) : IClassFixture
             return dll;
         }
 
-        public static async Task<ApiProcess> StartAsync(PointsApiFactory factory, bool exitAfterCommit)
+        public static async Task<ApiProcess> StartAsync(PointsApiFactory factory)
         {
             int port;
             using (var probe = new TcpListener(IPAddress.Loopback, 0))
@@ -97,7 +161,6 @@ public sealed class CrashRecoveryTests(PointsApiFactory factory) : IClassFixture
 
             var start = StartInfo(factory, [Dll()]);
             start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
-            start.Environment["Points__Faults__ExitAfterRedemptionCommit"] = exitAfterCommit ? "true" : "false";
             var process = Process.Start(start)!;
             process.OutputDataReceived += (_, _) => { };
             process.ErrorDataReceived += (_, _) => { };

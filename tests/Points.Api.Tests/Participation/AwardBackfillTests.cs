@@ -5,6 +5,7 @@ using Points.Api.Tests.Infrastructure;
 using Points.Domain.Ledger;
 using Points.Domain.Participation;
 using Points.Infrastructure.Ledger;
+using Points.Infrastructure.Participation;
 using Points.Infrastructure.Persistence;
 
 namespace Points.Api.Tests.Participation;
@@ -35,7 +36,7 @@ public sealed class AwardBackfillTests(PointsApiFactory factory) : IClassFixture
             Assert.Equal(1, first);
             Assert.Equal(0, second);
             Assert.Equal(before + 12, await BalanceAsync(resident));
-            var entries = await factory.WithDbAsync(db => db.JournalEntries.AsNoTracking().CountAsync(e => e.IdempotencyKey == DeclarationEndpoints.AwardKey(declaration.Id)));
+            var entries = await factory.WithDbAsync(db => db.JournalEntries.AsNoTracking().CountAsync(e => e.IdempotencyKey == ParticipationAwards.DeclarationKey(declaration.Id)));
             Assert.Equal(1, entries);
         }
         finally

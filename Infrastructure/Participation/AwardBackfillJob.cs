@@ -1,11 +1,12 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Points.Domain.Ledger;
 using Points.Domain.Participation;
 using Points.Infrastructure.Jobs;
 using Points.Infrastructure.Ledger;
 using Points.Infrastructure.Persistence;
 
-namespace Points.Api.Participation;
+namespace Points.Infrastructure.Participation;
 
 /// <summary>
 /// An approval commits before its award is posted (the ledger has its own transaction), so a crash
@@ -33,11 +34,11 @@ public sealed class AwardBackfillJob(TimeProvider clock) : IntervalJob
 
         var declarations = await db.Declarations.AsNoTracking()
             .Where(d => d.Status == DeclarationStatus.Approved && d.AwardedPoints > 0 && d.LastActionAt >= from && d.LastActionAt <= settled)
-            .Select(d => new Candidate(d.Id, d.ResidentId, d.TownId, d.AwardedPoints!.Value, DeclarationEndpoints.AwardKey(d.Id)))
+            .Select(d => new Candidate(d.Id, d.ResidentId, d.TownId, d.AwardedPoints!.Value, ParticipationAwards.DeclarationKey(d.Id)))
             .ToListAsync(ct);
         var hazards = await db.HazardReports.AsNoTracking()
             .Where(h => h.Status == HazardStatus.Closed && h.AwardedPoints > 0 && h.LastActionAt >= from && h.LastActionAt <= settled)
-            .Select(h => new Candidate(h.Id, h.ReporterId, h.TownId, h.AwardedPoints!.Value, HazardEndpoints.AwardKey(h.Id)))
+            .Select(h => new Candidate(h.Id, h.ReporterId, h.TownId, h.AwardedPoints!.Value, ParticipationAwards.HazardKey(h.Id)))
             .ToListAsync(ct);
 
         // Keys are compared in .NET: SQLite keeps GUIDs as upper-case text, so building keys in SQL would not match.
@@ -45,8 +46,8 @@ public sealed class AwardBackfillJob(TimeProvider clock) : IntervalJob
         var paid = (await db.JournalEntries.AsNoTracking().Where(e => keys.Contains(e.IdempotencyKey)).Select(e => e.IdempotencyKey).ToListAsync(ct)).ToHashSet();
 
         var posted = 0;
-        foreach (var (candidate, reason, sourceType, subject) in declarations.Select(c => (c, TransferReason.Declaration, DeclarationEndpoints.SourceType, TimelineSubject.Declaration))
-                     .Concat(hazards.Select(c => (c, TransferReason.HazardReport, HazardEndpoints.SourceType, TimelineSubject.HazardReport)))
+        foreach (var (candidate, reason, sourceType, subject) in declarations.Select(c => (c, TransferReason.Declaration, ParticipationAwards.DeclarationSource, TimelineSubject.Declaration))
+                     .Concat(hazards.Select(c => (c, TransferReason.HazardReport, ParticipationAwards.HazardSource, TimelineSubject.HazardReport)))
                      .Where(x => !paid.Contains(x.c.Key)))
         {
             var award = new EarnRequest(candidate.ResidentId, candidate.TownId, reason, candidate.Points, candidate.Key, sourceType, candidate.Id.ToString(), "补发：审核通过后未入账的积分");

@@ -1,37 +1,35 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-using Points.Api.Http;
 using Points.Domain.Common;
 using Points.Infrastructure.WeChat;
 
 namespace Points.Api.WeChat;
 
+/// <summary>A mini-program code image and when its check-in token expires.</summary>
+public sealed record MiniProgramCode(byte[] Image, string ContentType, DateTimeOffset ExpiresAt);
+
 /// <summary>
 /// A real mini-program code (getwxacodeunlimit) for checking in: WeChat's scanner opens
 /// <c>WeChat:CheckInPage</c> with a short check-in token (<see cref="CheckInSceneTokens"/>) as <c>scene</c>,
-/// which the page posts to <c>POST /api/activities/{id}/checkins</c> as its code. Served by
-/// <c>GET /api/activities/{id}/checkin-code?kind=miniprogram</c> after the activity's existence and the
-/// caller's scope are checked there.
+/// which the page posts to <c>POST /api/activities/{id}/checkins</c> as its code. The route
+/// <c>GET /api/activities/{id}/checkin-code?kind=miniprogram</c> checks the activity and the caller's scope, then
+/// asks for the image here and writes it.
 /// </summary>
-public static class CheckInMiniProgramCodeEndpoints
+public static class CheckInMiniProgramCodes
 {
     public const int CodeWidth = 430;
 
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> MiniProgramCodeAsync(
-        Guid activityId, IWeChatClient weChat, CheckInSceneTokens tokens, WeChatOptions options, TimeProvider clock, HttpResponse response, CancellationToken ct)
+    public static async Task<Result<MiniProgramCode>> IssueAsync(
+        Guid activityId, IWeChatClient weChat, CheckInSceneTokens tokens, WeChatOptions options, DateTimeOffset now, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(response);
-        var (token, expiresAt) = tokens.Issue(activityId, clock.GetUtcNow());
+        var (token, expiresAt) = tokens.Issue(activityId, now);
         var image = await weChat.GetUnlimitedQrCodeAsync(token, options.CheckInPage, CodeWidth, ct);
         if (!image.IsSuccess)
         {
-            return Problems.From(QrCodeError(image.Error));
+            return QrCodeError(image.Error);
         }
 
-        response.Headers.CacheControl = "no-store";
-        response.Headers["X-CheckIn-Expires-At"] = expiresAt.ToOffset(ShanghaiTime.Offset).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
         var contentType = image.Value is [0xFF, 0xD8, ..] ? "image/jpeg" : "image/png";
-        return TypedResults.File(image.Value, contentType);
+        return new MiniProgramCode(image.Value, contentType, expiresAt);
     }
 
     public static DomainError QrCodeError(WeChatError error) => error.Kind switch

@@ -3,7 +3,7 @@ using Points.Domain.Participation;
 using Points.Infrastructure.Ledger;
 using Points.Infrastructure.Persistence;
 
-namespace Points.Api.Participation;
+namespace Points.Infrastructure.Participation;
 
 /// <summary>
 /// Pays an approved declaration or a closed hazard report. When the town's daily cap cuts the award,
@@ -12,6 +12,18 @@ namespace Points.Api.Participation;
 /// </summary>
 public static class ParticipationAwards
 {
+    public const string DeclarationSource = "declaration";
+
+    public const string HazardSource = "hazard";
+
+    /// <summary>The idempotency key of a declaration's award: the review request and the backfill job post with the same one.</summary>
+    public static string DeclarationKey(Guid id) => $"declaration:{id}";
+
+    public static string HazardKey(Guid id) => $"hazard:{id}";
+
+    public static TimelineEvent Event(TimelineSubject subject, Guid subjectId, string action, Guid? actorId, string? note, int? points, DateTimeOffset now) =>
+        new(Guid.CreateVersion7(), subject, subjectId, action, actorId, note, points, now);
+
     /// <returns>The points posted (0 when the cap left nothing).</returns>
     public static async Task<int> PayAsync(PointsDbContext db, EarningService earning, TimelineSubject subject, Guid id, EarnRequest request, DateTimeOffset now, CancellationToken ct)
     {
@@ -32,8 +44,8 @@ public static class ParticipationAwards
             await db.HazardReports.Where(h => h.Id == id).ExecuteUpdateAsync(s => s.SetProperty(h => h.AwardedPoints, posted), ct);
         }
 
-        db.ParticipationEvents.Add(ParticipationEndpoints.Event(subject, id, DeclarationAction.AwardCapped, null,
-            award.IsSuccess ? $"已达每日积分上限，实得{posted}分" : award.Error!.Title, posted, now));
+        db.ParticipationEvents.Add(Event(subject, id, DeclarationAction.AwardCapped, null,
+            award.IsSuccess ? $"已达每日积分上限，实得{posted}分" : award.Error.Title, posted, now));
         await db.SaveChangesAsync(ct);
         return posted;
     }

@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.Authorization;
+using Points.Domain.Identity;
+
+namespace Points.Api.Http;
+
+/// <summary>
+/// The named authorization policies routes ask for, one per set of roles: a route says who may call it by name
+/// (<c>.RequireAuthorization(Policies.Staff)</c>), and the role lists live here once.
+/// </summary>
+public static class Policies
+{
+    public const string Resident = "resident";
+    public const string Staff = "staff";
+    public const string TownStaff = "town-staff";
+    public const string Admin = "admin";
+    public const string AdminOrPlatform = "admin-or-platform";
+    public const string Platform = "platform";
+    public const string Merchant = "merchant";
+    public const string Bank = "bank";
+
+    public static AuthorizationBuilder AddPointsPolicies(this AuthorizationBuilder builder) => builder
+        .AddPolicy(Resident, p => p.RequireRole(Roles.Resident))
+        .AddPolicy(Staff, p => p.RequireRole(Roles.Staff))
+        .AddPolicy(TownStaff, p => p.RequireRole(Roles.TownStaff, Roles.Admin))
+        .AddPolicy(Admin, p => p.RequireRole(Roles.Admin))
+        .AddPolicy(AdminOrPlatform, p => p.RequireRole(Roles.Admin, Roles.Platform))
+        .AddPolicy(Platform, p => p.RequireRole(Roles.Platform))
+        .AddPolicy(Merchant, p => p.RequireRole(Roles.Merchant))
+        .AddPolicy(Bank, p => p.RequireRole(Roles.Bank));
+}
