@@ -28,9 +28,8 @@ public sealed class CrashRecoveryTests(PointsApiFactory factory) : IClassFixture
         factory.Clock.Set(DateTimeOffset.UtcNow);
         var (resident, residentId) = await FreshResidentAsync(factory, 100);
         var merchant = await factory.StaffAsync("merchant-market");
-        var code = await PaycodeAsync(resident);
         var key = "crash-" + Guid.NewGuid();
-        var body = new { paycode = code, points = 25, note = "断电重试" };
+        object body;
 
         var table = await factory.WithDbAsync(db => Task.FromResult(db.Model.FindEntityType(typeof(Redemption))!.GetTableName()!));
         await using (var gate = new NpgsqlConnection(factory.ConnectionString))
@@ -43,6 +42,10 @@ public sealed class CrashRecoveryTests(PointsApiFactory factory) : IClassFixture
                 """);
             using (var crashing = await ApiProcess.StartAsync(factory))
             {
+                // The pay code lives 60 s on the child's (real) clock: mint it once the child is up, since under load
+                // the start alone can take longer than that.
+                factory.Clock.Set(DateTimeOffset.UtcNow);
+                body = new { paycode = await PaycodeAsync(resident), points = 25, note = "断电重试" };
                 // No client timeout: under load the child may take long to reach the gate, and the gate's own deadline bounds the wait.
                 var client = crashing.Client(merchant.DefaultRequestHeaders.Authorization!, Timeout.InfiniteTimeSpan);
                 var reply = client.SendAsync(Post("/api/merchant/redemptions", body, key));
