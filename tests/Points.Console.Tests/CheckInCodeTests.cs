@@ -9,7 +9,7 @@ using Points.Console.Shell;
 namespace Points.Console.Tests;
 
 /// <summary>bUnit: the 签到码 page fetches the next code by itself before the shown one expires, counting on the server's clock.</summary>
-public sealed class CheckInCodeTests : BunitContext
+public sealed class CheckInCodeTests : ConsoleComponentTest
 {
     private static readonly Guid ActivityId = Guid.NewGuid();
     private readonly FakeTimeProvider _clock = Points.Testing.TestClocks.AtDefaultStart();
@@ -18,11 +18,7 @@ public sealed class CheckInCodeTests : BunitContext
     public CheckInCodeTests()
     {
         _handler = new Handler(_clock);
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddSingleton<TimeProvider>(_clock);
-        Services.AddScoped<Session>();
-        Services.AddScoped(_ => new HttpClient(_handler) { BaseAddress = new Uri("http://console.test/") });
-        Services.AddScoped<PointsApi>();
+        UseApi(_handler, _clock);
     }
 
     [Fact]

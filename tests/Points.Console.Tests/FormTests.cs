@@ -10,17 +10,13 @@ using Points.Console.Shell;
 namespace Points.Console.Tests;
 
 /// <summary>The console's form logic in bUnit: what a form sends, and how it shows what the API answers.</summary>
-public sealed class FormTests : BunitContext
+public sealed class FormTests : ConsoleComponentTest
 {
-    private readonly ScriptedHandler _handler = new();
+    private readonly ScriptedApi _handler = new();
 
     public FormTests()
     {
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddSingleton<TimeProvider>(Points.Testing.TestClocks.AtDefaultStart());
-        Services.AddScoped<Session>();
-        Services.AddScoped(_ => new HttpClient(_handler) { BaseAddress = new Uri("http://console.test/") });
-        Services.AddScoped<PointsApi>();
+        UseApi(_handler);
     }
 
     [Fact]
@@ -75,27 +71,5 @@ public sealed class FormTests : BunitContext
         Assert.Equal(_handler.Keys[0], _handler.Keys[1]);
         Assert.NotEqual(_handler.Keys[1], _handler.Keys[2]);
         Assert.All(_handler.Keys, k => Assert.False(string.IsNullOrEmpty(k)));
-    }
-
-    /// <summary>Answers requests in order from a script; records bodies and Idempotency-Key headers.</summary>
-    private sealed class ScriptedHandler : HttpMessageHandler
-    {
-        private readonly Queue<Func<HttpResponseMessage>> _script = new();
-
-        public List<string> Bodies { get; } = [];
-
-        public List<string?> Keys { get; } = [];
-
-        public void Answer(HttpStatusCode status, string json) =>
-            _script.Enqueue(() => new HttpResponseMessage(status) { Content = new StringContent(json, Encoding.UTF8, status == HttpStatusCode.OK ? "application/json" : "application/problem+json") });
-
-        public void FailNetwork() => _script.Enqueue(() => throw new HttpRequestException("connection refused"));
-
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            Bodies.Add(request.Content is null ? string.Empty : await request.Content.ReadAsStringAsync(cancellationToken));
-            Keys.Add(request.Headers.TryGetValues("Idempotency-Key", out var keys) ? keys.Single() : null);
-            return _script.Dequeue()();
-        }
     }
 }

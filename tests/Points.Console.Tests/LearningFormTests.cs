@@ -10,17 +10,13 @@ using Points.Console.Shell;
 namespace Points.Console.Tests;
 
 /// <summary>bUnit: the time boxes (typed as 2026-12-05 09:00, read as Shanghai time), the article form and the negative-record form.</summary>
-public sealed class LearningFormTests : BunitContext
+public sealed class LearningFormTests : ConsoleComponentTest
 {
-    private readonly Script _script = new();
+    private readonly ScriptedApi _script = new();
 
     public LearningFormTests()
     {
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddSingleton<TimeProvider>(Points.Testing.TestClocks.AtDefaultStart());
-        Services.AddScoped<Session>();
-        Services.AddScoped(_ => new HttpClient(_script) { BaseAddress = new Uri("http://console.test/") });
-        Services.AddScoped<PointsApi>();
+        UseApi(_script);
     }
 
     [Theory]
@@ -122,24 +118,5 @@ public sealed class LearningFormTests : BunitContext
         Assert.Equal(2, body.GetProperty("severity").GetInt32());
         Assert.Equal(0, body.GetProperty("evidenceIds").GetArrayLength());
         Assert.Empty(form.FindAll(".page-alert"));
-    }
-
-    /// <summary>Answers requests in order; records each request's method, path and body.</summary>
-    private sealed class Script : HttpMessageHandler
-    {
-        private readonly Queue<Func<HttpResponseMessage>> _answers = new();
-
-        public List<(string Line, string Body)> Requests { get; } = [];
-
-        public void Answer(HttpStatusCode status, string json) =>
-            _answers.Enqueue(() => new HttpResponseMessage(status) { Content = new StringContent(json, Encoding.UTF8, (int)status < 400 ? "application/json" : "application/problem+json") });
-
-        public void FailNetwork() => _answers.Enqueue(() => throw new HttpRequestException("connection refused"));
-
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            Requests.Add(($"{request.Method} {request.RequestUri!.AbsolutePath.TrimStart('/')}", request.Content is null ? string.Empty : await request.Content.ReadAsStringAsync(cancellationToken)));
-            return _answers.Dequeue()();
-        }
     }
 }

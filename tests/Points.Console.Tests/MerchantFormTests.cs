@@ -9,17 +9,13 @@ using Points.Console.Shell;
 namespace Points.Console.Tests;
 
 /// <summary>The merchant terminal's form logic in bUnit: the yuan preview while typing, one Idempotency-Key per attempt.</summary>
-public sealed class MerchantFormTests : BunitContext
+public sealed class MerchantFormTests : ConsoleComponentTest
 {
-    private readonly Script _handler = new();
+    private readonly ScriptedApi _handler = new();
 
     public MerchantFormTests()
     {
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddSingleton<TimeProvider>(Points.Testing.TestClocks.AtDefaultStart());
-        Services.AddScoped<Session>();
-        Services.AddScoped(_ => new HttpClient(_handler) { BaseAddress = new Uri("http://console.test/") });
-        Services.AddScoped<PointsApi>();
+        UseApi(_handler);
     }
 
     [Theory]
@@ -107,26 +103,4 @@ public sealed class MerchantFormTests : BunitContext
 
     private static string Receipt(long points) =>
         $$"""{"id":"{{Guid.NewGuid()}}","merchantId":"{{Guid.NewGuid()}}","residentId":"{{Guid.NewGuid()}}","points":{{points}},"at":"2026-12-01T10:00:00+08:00","journalEntryId":"{{Guid.NewGuid()}}"}""";
-
-    /// <summary>Answers requests in order; records bodies and Idempotency-Key headers.</summary>
-    private sealed class Script : HttpMessageHandler
-    {
-        private readonly Queue<Func<HttpResponseMessage>> _answers = new();
-
-        public List<string> Bodies { get; } = [];
-
-        public List<string?> Keys { get; } = [];
-
-        public void Answer(HttpStatusCode status, string json) =>
-            _answers.Enqueue(() => new HttpResponseMessage(status) { Content = new StringContent(json, Encoding.UTF8, (int)status < 300 ? "application/json" : "application/problem+json") });
-
-        public void FailNetwork() => _answers.Enqueue(() => throw new HttpRequestException("timed out"));
-
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            Bodies.Add(request.Content is null ? string.Empty : await request.Content.ReadAsStringAsync(cancellationToken));
-            Keys.Add(request.Headers.TryGetValues("Idempotency-Key", out var keys) ? keys.Single() : null);
-            return _answers.Dequeue()();
-        }
-    }
 }

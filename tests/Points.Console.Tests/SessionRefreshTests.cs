@@ -8,7 +8,7 @@ using Points.Console.Shell;
 namespace Points.Console.Tests;
 
 /// <summary>bUnit: the access token is renewed a minute before it expires; a refused renewal ends the session as expired.</summary>
-public sealed class SessionRefreshTests : BunitContext
+public sealed class SessionRefreshTests : ConsoleComponentTest
 {
     private readonly FakeTimeProvider _clock = Points.Testing.TestClocks.AtDefaultStart();
     private readonly Queue<(HttpStatusCode Status, string Json)> _answers = new();
@@ -16,11 +16,7 @@ public sealed class SessionRefreshTests : BunitContext
 
     public SessionRefreshTests()
     {
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddSingleton<TimeProvider>(_clock);
-        Services.AddScoped<Session>();
-        Services.AddScoped(_ => new HttpClient(new Recorder(this)) { BaseAddress = new Uri("http://console.test/") });
-        Services.AddScoped<PointsApi>();
+        UseApi(new Recorder(this), _clock);
     }
 
     [Fact]
