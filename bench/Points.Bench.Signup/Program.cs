@@ -135,24 +135,7 @@ if (wrk is not null && File.Exists(anchorDll))
     anchor.ErrorDataReceived += (_, _) => { };
     anchor.BeginOutputReadLine();
     anchor.BeginErrorReadLine();
-    using (var probe = new HttpClient())
-    {
-        for (var i = 0; ; i++)
-        {
-            try
-            {
-                if ((await probe.GetAsync($"http://127.0.0.1:{anchorPort}/plaintext")).IsSuccessStatusCode)
-                {
-                    break;
-                }
-            }
-            catch (HttpRequestException) when (i < 1200)
-            {
-            }
-
-            await Task.Delay(100);
-        }
-    }
+    await WaitUntilUpAsync($"http://127.0.0.1:{anchorPort}/plaintext", anchor);
 
     anchorPlain = await WrkAsync(wrk, "anchor: plain Kestrel", "GET", "/plaintext", tokensFile, anchor, anchorPort);
     anchorRedis = await WrkAsync(wrk, "anchor: Kestrel + EVALSHA", "POST", "/redis", tokensFile, anchor, anchorPort);
@@ -165,21 +148,7 @@ using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServ
 {
     BaseAddress = new Uri($"http://127.0.0.1:{port}"),
 };
-for (var i = 0; ; i++)
-{
-    try
-    {
-        if ((await client.GetAsync("/healthz")).IsSuccessStatusCode)
-        {
-            break;
-        }
-    }
-    catch (HttpRequestException) when (i < 1200)
-    {
-    }
-
-    await Task.Delay(100);
-}
+await WaitUntilUpAsync($"http://127.0.0.1:{port}/healthz", api);
 
 async Task<Guid> ActivityAsync(int capacity)
 {
@@ -262,21 +231,7 @@ if (Environment.GetEnvironmentVariable("POINTS_BENCH_METRICS_AB") == "1" && wrk 
     env["Metrics__Enabled"] = "false";
     var apiOff = Start("--urls", $"http://127.0.0.1:{offPort}");
     env["Metrics__Enabled"] = "true";
-    for (var i = 0; ; i++)
-    {
-        try
-        {
-            if ((await client.GetAsync($"http://127.0.0.1:{offPort}/healthz")).IsSuccessStatusCode)
-            {
-                break;
-            }
-        }
-        catch (HttpRequestException) when (i < 1200 && !apiOff.HasExited)
-        {
-        }
-
-        await Task.Delay(100);
-    }
+    await WaitUntilUpAsync($"http://127.0.0.1:{offPort}/healthz", apiOff);
 
     var rejection = $"/api/activities/{full}/signups";
     await WrkAsync(wrk, "warm-up, metrics on", "POST", rejection, tokensFile, api);
@@ -358,6 +313,27 @@ else
 }
 
 return 0;
+
+// Polls until the server answers (up to 120 s: a start on a loaded host can take a minute); a server that exits fails at once.
+static async Task WaitUntilUpAsync(string url, Process server)
+{
+    using var probe = new HttpClient();
+    for (var i = 0; ; i++)
+    {
+        try
+        {
+            if ((await probe.GetAsync(url)).IsSuccessStatusCode)
+            {
+                return;
+            }
+        }
+        catch (HttpRequestException) when (i < 1200 && !server.HasExited)
+        {
+        }
+
+        await Task.Delay(100);
+    }
+}
 
 static string Summary(string metric, double value, string unit, string anchor, double anchorValue) =>
     string.Create(CultureInfo.InvariantCulture, $"{metric}: {value:0.##} {unit}; anchor {anchor}: {anchorValue:0.##} {unit}; ratio {value / anchorValue:0.00}");
