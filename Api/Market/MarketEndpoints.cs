@@ -10,9 +10,10 @@ using Points.Infrastructure.Persistence;
 
 namespace Points.Api.Market;
 
-public sealed record MarketItemResponse(Guid Id, Guid CommunityId, string Name, string? Description, int Price, int Stock, bool IsActive)
+/// <summary>An item; its photo is read at <c>GET /api/uploads/{photoId}</c> by anyone signed in.</summary>
+public sealed record MarketItemResponse(Guid Id, Guid CommunityId, string Name, string? Description, int Price, int Stock, bool IsActive, Guid? PhotoId)
 {
-    public static MarketItemResponse From(MarketItem i) => new(i.Id, i.CommunityId, i.Name, i.Description, i.Price, i.Stock, i.IsActive);
+    public static MarketItemResponse From(MarketItem i) => new(i.Id, i.CommunityId, i.Name, i.Description, i.Price, i.Stock, i.IsActive, i.PhotoId);
 }
 
 public sealed record CreateMarketItemRequest(
@@ -27,7 +28,8 @@ public sealed record CreateMarketItemRequest(
     int? Price,
     [property: Required(ErrorMessage = "请填写库存")]
     [property: Range(0, MarketItem.MaxStock, ErrorMessage = "库存须在 0 到 1000000 之间")]
-    int? Stock);
+    int? Stock,
+    Guid? PhotoId = null);
 
 public sealed record UpdateMarketItemRequest(
     [property: StringLength(MarketItem.NameMaxLength, MinimumLength = 1, ErrorMessage = "商品名称须为1到64个字")]
@@ -38,7 +40,9 @@ public sealed record UpdateMarketItemRequest(
     int? Price,
     [property: Range(0, MarketItem.MaxStock, ErrorMessage = "库存须在 0 到 1000000 之间")]
     int? Stock,
-    bool? IsActive);
+    bool? IsActive,
+    Guid? PhotoId = null,
+    bool RemovePhoto = false);
 
 public sealed record PlaceOrderRequest(
     [property: Required(ErrorMessage = "请选择商品 itemId")]
@@ -134,6 +138,11 @@ public static class MarketEndpoints
             return Problems.From(created.Error);
         }
 
+        if (request.PhotoId is { } photoId && created.Value.UsePhoto(await db.Uploads.FindAsync([photoId], ct)) is { IsSuccess: false } refused)
+        {
+            return Problems.From(refused.Error);
+        }
+
         db.MarketItems.Add(created.Value);
         await db.SaveChangesAsync(ct);
         return TypedResults.Created($"/api/market/items/{created.Value.Id}", MarketItemResponse.From(created.Value));
@@ -157,6 +166,15 @@ public static class MarketEndpoints
         if (!updated.IsSuccess)
         {
             return Problems.From(updated.Error);
+        }
+
+        if (request.RemovePhoto)
+        {
+            item.RemovePhoto();
+        }
+        else if (request.PhotoId is { } photoId && item.UsePhoto(await db.Uploads.FindAsync([photoId], ct)) is { IsSuccess: false } refused)
+        {
+            return Problems.From(refused.Error);
         }
 
         await db.SaveChangesAsync(ct);

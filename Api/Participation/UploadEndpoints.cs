@@ -25,7 +25,7 @@ public static class UploadEndpoints
             .WithSummary("上传图片（JPEG/PNG/WebP，最大5MB、4000万像素；重新编码保存，长边不超过2048像素，去除EXIF/定位信息）")
             .DisableAntiforgery()
             .WithMetadata(new RequestSizeLimitAttribute(MaxRequestBytes));
-        group.MapGet("/{id:guid}", GetUploadAsync).WithName(nameof(GetUploadAsync)).WithSummary("查看图片（上传者本人、所在村社或镇街的工作人员）");
+        group.MapGet("/{id:guid}", GetUploadAsync).WithName(nameof(GetUploadAsync)).WithSummary("查看图片（上传者本人、所在村社或镇街的工作人员；积分超市商品图片所有登录用户可见）");
         return group;
     }
 
@@ -99,7 +99,7 @@ public static class UploadEndpoints
     {
         var upload = await db.Uploads.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, ct);
         var me = principal.Me();
-        if (upload is null || !(CanView(me, upload) || await IsEvidenceAboutAsync(db, upload.Id, me.Id, ct)))
+        if (upload is null || !(CanView(me, upload) || await IsEvidenceAboutAsync(db, upload.Id, me.Id, ct) || await IsMarketPhotoAsync(db, upload.Id, ct)))
         {
             return Problems.NotFound("upload.not_found", "图片不存在");
         }
@@ -131,6 +131,10 @@ public static class UploadEndpoints
         var token = uploadId.ToString("N");
         return db.NegativeRecords.AnyAsync(r => r.ResidentId == residentId && r.EvidenceIds.Contains(token), ct);
     }
+
+    /// <summary>A market item's photo is for every resident who browses the market.</summary>
+    private static Task<bool> IsMarketPhotoAsync(PointsDbContext db, Guid uploadId, CancellationToken ct) =>
+        db.MarketItems.AnyAsync(i => i.PhotoId == uploadId, ct);
 
     private static UploadResponse ToResponse(Upload u) => new(u.Id, u.ContentType, u.SizeBytes, u.Moderation, u.CreatedAt);
 }

@@ -2,11 +2,11 @@ namespace Points.Console.ApiClient;
 
 // Twins of Api/Market/MarketEndpoints.cs records. Staff never receive a pickup code: the resident shows it.
 
-public sealed record MarketItemResponse(Guid Id, Guid CommunityId, string Name, string? Description, int Price, int Stock, bool IsActive);
+public sealed record MarketItemResponse(Guid Id, Guid CommunityId, string Name, string? Description, int Price, int Stock, bool IsActive, Guid? PhotoId = null);
 
-public sealed record CreateMarketItemRequest(Guid? CommunityId, string? Name, string? Description, int? Price, int? Stock);
+public sealed record CreateMarketItemRequest(Guid? CommunityId, string? Name, string? Description, int? Price, int? Stock, Guid? PhotoId = null);
 
-public sealed record UpdateMarketItemRequest(string? Name, string? Description, int? Price, int? Stock, bool? IsActive);
+public sealed record UpdateMarketItemRequest(string? Name, string? Description, int? Price, int? Stock, bool? IsActive, Guid? PhotoId = null, bool RemovePhoto = false);
 
 public sealed record PickupByCodeRequest(string PickupCode, Guid? CommunityId);
 

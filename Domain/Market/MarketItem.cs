@@ -1,4 +1,5 @@
 using Points.Domain.Common;
+using Points.Domain.Participation;
 
 namespace Points.Domain.Market;
 
@@ -45,7 +46,27 @@ public sealed class MarketItem
 
     public bool IsActive { get; private set; }
 
+    /// <summary>The item's photo: an upload from the item's town that the content check has not hidden.</summary>
+    public Guid? PhotoId { get; private set; }
+
     public DateTimeOffset CreatedAt { get; private set; }
+
+    public static readonly DomainError PhotoNotUsable =
+        DomainError.Validation("market.photo_invalid", "商品图片不存在、不属于本镇街或未通过内容安全检查，请重新上传");
+
+    /// <summary>Shows <paramref name="upload"/> as the item's photo; a photo from another town, or one the content check hid, is refused.</summary>
+    public Result<MarketItem> UsePhoto(Upload? upload)
+    {
+        if (upload is null || upload.TownId != TownId || upload.IsHidden)
+        {
+            return PhotoNotUsable;
+        }
+
+        PhotoId = upload.Id;
+        return this;
+    }
+
+    public void RemovePhoto() => PhotoId = null;
 
     public static Result<MarketItem> Create(Guid id, Guid townId, Guid communityId, string name, string? description, int price, int stock, DateTimeOffset now)
     {

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using Points.Api.Tests.Infrastructure;
 using Points.Api.Tests.Ledger;
+using Points.Api.Tests.Participation;
 using Points.Domain.Market;
 
 namespace Points.Console.Tests;
@@ -100,9 +101,18 @@ public sealed class MerchantConsoleTests(ConsoleServer server) : IClassFixture<C
         await page.GetByLabel("商品名称").FillAsync(name);
         await page.GetByLabel("积分价格").FillAsync("30");
         await page.GetByLabel("库存", new() { Exact = true }).FillAsync("5");
+        await page.GetByLabel("图片（可不填，JPEG/PNG/WebP，不超过5MB）").SetInputFilesAsync(new FilePayload { Name = "bag.jpg", MimeType = "image/jpeg", Buffer = TestImages.Jpeg() });
+        await page.GetByRole(AriaRole.Img, new() { Name = "新商品图片预览" }).WaitForAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "上架", Exact = true }).ClickAsync();
         await page.GetByRole(AriaRole.Table, new() { Name = "商品" }).GetByText(name).WaitForAsync();
+        await page.GetByRole(AriaRole.Img, new() { Name = $"{name} 图片 1" }).WaitForAsync();
         var itemId = await server.WithDbAsync(db => db.MarketItems.Where(i => i.Name == name).Select(i => i.Id).SingleAsync());
+
+        // the resident sees the photo the desk attached
+        var listed = (await resident.GetFromJsonAsync<JsonElement>($"/api/market/items?community={PointsApiFactory.DongshanId}")).EnumerateArray().Single(i => i.GetProperty("id").GetGuid() == itemId);
+        var photo = await resident.GetAsync($"/api/uploads/{listed.GetProperty("photoId").GetGuid()}");
+        Assert.Equal(HttpStatusCode.OK, photo.StatusCode);
+        Assert.Equal("image/jpeg", photo.Content.Headers.ContentType?.MediaType);
 
         // the resident orders twice in the mini-program
         var first = await OrderAsync(resident, itemId);

@@ -1,5 +1,6 @@
 using Points.Domain.Ledger;
 using Points.Domain.Market;
+using Points.Domain.Participation;
 
 namespace Points.Domain.Tests;
 
@@ -46,6 +47,41 @@ public sealed class LedgerRulesTests
         var created = MarketItem.Create(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), name, null, price, stock, Now);
 
         Assert.Equal(code, created.Error!.Code);
+    }
+
+    [Theory]
+    [InlineData(true, ModerationStatus.Pending, true)]
+    [InlineData(true, ModerationStatus.Pass, true)]
+    [InlineData(true, ModerationStatus.Risky, false)]
+    [InlineData(false, ModerationStatus.Pass, false)]
+    public void MarketItem_UsePhoto_OnlyAVisibleUploadFromItsTown(bool sameTown, ModerationStatus moderation, bool used)
+    {
+        var town = Guid.NewGuid();
+        var item = MarketItem.Create(Guid.NewGuid(), town, Guid.NewGuid(), "大米", null, 10, 1, Now).Value;
+        var upload = new Upload(Guid.NewGuid(), Guid.NewGuid(), sameTown ? town : Guid.NewGuid(), null, ImageFormat.Jpeg, 1000, "k", new string('0', 64), Now);
+        upload.SetModeration(moderation);
+
+        var result = item.UsePhoto(upload);
+
+        Assert.Equal(used, result.IsSuccess);
+        Assert.Equal(used ? upload.Id : null, item.PhotoId);
+        if (!used)
+        {
+            Assert.Equal("market.photo_invalid", result.Error!.Code);
+        }
+    }
+
+    [Fact]
+    public void MarketItem_UsePhoto_NoUpload_IsRefusedAndRemovePhotoClears()
+    {
+        var town = Guid.NewGuid();
+        var item = MarketItem.Create(Guid.NewGuid(), town, Guid.NewGuid(), "大米", null, 10, 1, Now).Value;
+        Assert.Equal("market.photo_invalid", item.UsePhoto(null).Error!.Code);
+
+        Assert.True(item.UsePhoto(new Upload(Guid.NewGuid(), Guid.NewGuid(), town, null, ImageFormat.Png, 1000, "k", new string('0', 64), Now)).IsSuccess);
+        item.RemovePhoto();
+
+        Assert.Null(item.PhotoId);
     }
 
     [Fact]

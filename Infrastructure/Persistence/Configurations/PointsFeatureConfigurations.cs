@@ -63,6 +63,7 @@ internal sealed class MarketItemConfiguration : IEntityTypeConfiguration<MarketI
         b.Property(x => x.Name).HasMaxLength(MarketItem.NameMaxLength).IsRequired();
         b.Property(x => x.Description).HasMaxLength(MarketItem.DescriptionMaxLength);
         b.HasIndex(x => x.CommunityId);
+        b.HasIndex(x => x.PhotoId); // no foreign key: SQLite cannot add one to an existing table; MarketItem.UsePhoto checks the upload
     }
 }
 

@@ -1487,6 +1487,10 @@ namespace Points.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("name");
 
+                    b.Property<Guid?>("PhotoId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("photo_id");
+
                     b.Property<int>("Price")
                         .HasColumnType("integer")
                         .HasColumnName("price");
@@ -1504,6 +1508,9 @@ namespace Points.Infrastructure.Persistence.Migrations
 
                     b.HasIndex("CommunityId")
                         .HasDatabaseName("ix_market_items_community_id");
+
+                    b.HasIndex("PhotoId")
+                        .HasDatabaseName("ix_market_items_photo_id");
 
                     b.ToTable("market_items", null, t =>
                         {

@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Points.Api.Tests.Infrastructure;
+using Points.Api.Tests.Participation;
 using Points.Domain.Market;
+using Points.Domain.Participation;
 using static Points.Api.Tests.Ledger.LedgerTestKit;
 
 namespace Points.Api.Tests.Ledger;
@@ -179,5 +181,47 @@ public sealed class MarketTests(PointsApiFactory factory) : IClassFixture<Points
         await ProblemAssert.IsProblemAsync(edit, HttpStatusCode.Forbidden, "market.out_of_scope");
         await ProblemAssert.IsProblemAsync(create, HttpStatusCode.Forbidden, "market.out_of_scope");
         await ProblemAssert.IsProblemAsync(badPrice, HttpStatusCode.BadRequest, "validation.failed");
+    }
+
+    [Fact]
+    public async Task ItemPhoto_SetByStaff_ShownToResidents_AndForeignOrHiddenPhotosRefused()
+    {
+        var staff = await factory.StaffAsync("staff-dongshan");
+        var photo = await TestImages.UploadAsync(staff, TestImages.Jpeg());
+        var foreign = Guid.CreateVersion7();
+        var hidden = await TestImages.UploadAsync(staff, TestImages.Jpeg());
+        var staffId = (await staff.GetFromJsonAsync<JsonElement>("/api/me")).GetProperty("id").GetGuid();
+        await factory.WithDbAsync(async db =>
+        {
+            // a photo of another town's (its town id is not the demo town's)
+            db.Uploads.Add(new Upload(foreign, staffId, Guid.NewGuid(), null, ImageFormat.Jpeg, 10, "elsewhere/x.jpg", new string('0', 64), factory.Clock.GetUtcNow()));
+            await db.SaveChangesAsync();
+            await db.Uploads.Where(u => u.Id == hidden).ExecuteUpdateAsync(s => s.SetProperty(u => u.Moderation, ModerationStatus.Risky));
+        });
+        var resident = await factory.ResidentAsync(3);
+        var before = await resident.GetAsync($"/api/uploads/{photo}");
+
+        var created = await staff.PostAsJsonAsync("/api/market/items", new { name = "带图礼品" + Guid.NewGuid().ToString("N")[..4], price = 30, stock = 2, photoId = photo });
+        var item = await created.Content.ReadFromJsonAsync<JsonElement>();
+        var id = item.GetProperty("id").GetGuid();
+        var listed = (await resident.GetFromJsonAsync<JsonElement>($"/api/market/items?community={PointsApiFactory.DongshanId}")).EnumerateArray().Single(i => i.GetProperty("id").GetGuid() == id);
+        var shown = await resident.GetAsync($"/api/uploads/{photo}");
+        var otherTown = await staff.PatchAsJsonAsync($"/api/market/items/{id}", new { photoId = foreign });
+        var riskyOne = await staff.PostAsJsonAsync("/api/market/items", new { name = "违规图", price = 30, stock = 2, photoId = hidden });
+        var missing = await staff.PatchAsJsonAsync($"/api/market/items/{id}", new { photoId = Guid.NewGuid() });
+        var removed = await staff.PatchAsJsonAsync($"/api/market/items/{id}", new { removePhoto = true });
+
+        Assert.Equal(HttpStatusCode.NotFound, before.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(photo, item.GetProperty("photoId").GetGuid());
+        Assert.Equal(photo, listed.GetProperty("photoId").GetGuid());
+        Assert.Equal(HttpStatusCode.OK, shown.StatusCode);
+        Assert.Equal("image/jpeg", shown.Content.Headers.ContentType?.MediaType);
+        await ProblemAssert.IsProblemAsync(otherTown, HttpStatusCode.BadRequest, "market.photo_invalid");
+        await ProblemAssert.IsProblemAsync(riskyOne, HttpStatusCode.BadRequest, "market.photo_invalid");
+        await ProblemAssert.IsProblemAsync(missing, HttpStatusCode.BadRequest, "market.photo_invalid");
+        Assert.Equal(JsonValueKind.Null, (await removed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("photoId").ValueKind);
+        Assert.Equal(0, await factory.WithDbAsync(db => db.MarketItems.CountAsync(i => i.Name == "违规图")));
+        Assert.Equal(HttpStatusCode.NotFound, (await resident.GetAsync($"/api/uploads/{photo}")).StatusCode);
     }
 }
