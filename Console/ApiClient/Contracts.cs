@@ -4,6 +4,8 @@ namespace Points.Console.ApiClient;
 
 public sealed record StaffLoginRequest(string Username, string Password);
 
+public sealed record ClientCredentialsRequest(string ClientId, string ClientSecret);
+
 public sealed record RefreshRequest(string RefreshToken);
 
 public sealed record MeResponse(Guid Id, IReadOnlyList<string> Roles, string DisplayName, Guid? CommunityId, Guid? TownId, Guid? GridId, Guid? MerchantId);

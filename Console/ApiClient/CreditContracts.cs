@@ -21,3 +21,6 @@ public sealed record StaffAppealResponse(Guid Id, Guid ResidentId, string Reside
     string Status, string? Decision, string? Reply, DateTimeOffset CreatedAt, DateTimeOffset DueAt, DateTimeOffset? AnsweredAt, bool Overdue);
 
 public sealed record AnswerAppealRequest(string? Decision, string? Reply);
+
+/// <summary>What a bank sees with a resident's consent: never the score itself, only its band.</summary>
+public sealed record BankCreditResponse(string Tier, string TierName, string Band, DateTimeOffset AsOf, string ModelVersion, string ModelScope);

@@ -6,6 +6,9 @@ namespace Points.Console.ApiClient;
 /// <summary>Credit administration: model versions and cards, training, activation through the guard; the appeals queue.</summary>
 public sealed partial class PointsApi
 {
+    /// <summary>The bank query itself (<c>GET /api/bank/credit/{consentToken}</c>): recorded by the API exactly as a bank system's query is.</summary>
+    public Task<ApiResult<BankCreditResponse>> BankCreditAsync(string consentToken) => GetAsync<BankCreditResponse>("api/bank/credit/" + Uri.EscapeDataString(consentToken));
+
     public Task<ApiResult<List<CreditModelResponse>>> CreditModelsAsync() => GetAsync<List<CreditModelResponse>>("api/admin/credit/models");
 
     public Task<ApiResult<TrainResponse>> TrainCreditModelAsync() => SendAsync<TrainResponse>(HttpMethod.Post, "api/admin/credit/models/train", new { });

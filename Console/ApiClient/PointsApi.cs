@@ -29,6 +29,18 @@ public sealed partial class PointsApi(HttpClient http, Session session, TimeProv
         return result;
     }
 
+    /// <summary>A bank's loan officer signs in with the bank's client credentials (<c>POST /api/auth/token</c>); the token has no refresh.</summary>
+    public async Task<ApiResult<TokenResponse>> BankSignInAsync(string clientId, string clientSecret)
+    {
+        var result = await SendAsync<TokenResponse>(HttpMethod.Post, "api/auth/token", new ClientCredentialsRequest(clientId, clientSecret), anonymous: true);
+        if (result.Value is { Account: not null } token)
+        {
+            await session.StartAsync(token);
+        }
+
+        return result;
+    }
+
     public Task SignOutAsync() => session.EndAsync(expired: false);
 
     public Task<ApiResult<MeResponse>> MeAsync() => GetAsync<MeResponse>("api/me");

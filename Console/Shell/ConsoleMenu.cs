@@ -8,6 +8,7 @@ public static class ConsoleMenu
     public const string Admin = "Admin";
     public const string Merchant = "Merchant";
     public const string Platform = "Platform";
+    public const string Bank = "Bank";
 
     public static readonly string[] Staff = [CommunityStaff, TownStaff, Admin];
 
@@ -38,6 +39,7 @@ public static class ConsoleMenu
         new("admin/settlements", "商户结算", Town),
         new("credit/models", "评分模型", [Admin, Platform]),
         new("credit/appeals", "信用申诉", Staff),
+        new("bank/credit", "信用查询", [Bank]),
     ];
 
     /// <summary>The first page a person may open: where sign-in lands when no page was asked for.</summary>
