@@ -27,7 +27,7 @@ public sealed class BankConsoleTests(ConsoleServer server) : IClassFixture<Conso
 
         var page = await server.NewPageAsync();
         await page.GotoAsync("console/bank/credit");
-        await page.GetByRole(AriaRole.Button, new() { Name = "银行客户经理登录" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "银行客户经理入口" }).ClickAsync();
         await page.GetByLabel("接入编号").FillAsync(DemoSeeder.DemoBankClientId);
         await page.GetByLabel("接入密钥").FillAsync("wrong-secret");
         await page.GetByRole(AriaRole.Button, new() { Name = "登录", Exact = true }).ClickAsync();
