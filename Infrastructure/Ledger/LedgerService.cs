@@ -9,9 +9,9 @@ namespace Points.Infrastructure.Ledger;
 public sealed record PostedTransfer(JournalEntry Entry, bool Replayed);
 
 /// <summary>
-/// Posts transfers: one transaction inserts the journal entry (its idempotency key is unique) and
-/// moves both balances, the debit guarded by "balance >= points" in the same statement, so
-/// concurrent requests cannot overspend and a retry can never pay twice.
+/// Posts transfers: one transaction moves both balances (the debit guarded by "balance >= points" in the same
+/// statement) and inserts the journal entry (its idempotency key is unique), as <see cref="LedgerPosting"/> orders
+/// them, so concurrent requests cannot overspend and a retry can never pay twice.
 /// </summary>
 public sealed class LedgerService(PointsDbContext db, TimeProvider clock)
 {
@@ -35,14 +35,14 @@ public sealed class LedgerService(PointsDbContext db, TimeProvider clock)
         }
         catch (DbUpdateException ex) when (DatabaseSetup.IsUniqueViolation(ex))
         {
-            // The same key committed first in another request (or a reversal raced us).
+            // The same key committed first in another request (answered with its entry), or a reversal raced us.
             db.ChangeTracker.Clear();
             if (await FindExistingAsync(request, ct) is { } winner)
             {
                 return winner;
             }
 
-            return LedgerErrors.AlreadyReversed;
+            return LedgerPosting.RefusalOf(ex) ?? LedgerErrors.AlreadyReversed;
         }
     }
 
@@ -82,36 +82,33 @@ public sealed class LedgerService(PointsDbContext db, TimeProvider clock)
 
     /// <summary>
     /// Posts inside the caller's transaction (see <see cref="InTransactionAsync{T}"/>); accounts must
-    /// exist already (<see cref="EnsureAccountAsync"/> outside the transaction). A failure leaves the
-    /// rollback to the caller; a reused key surfaces as a unique-violation DbUpdateException. The entry
-    /// is written first so a reused key or a second reversal is refused as such before any balance moves.
+    /// exist already (<see cref="EnsureAccountAsync"/> outside the transaction). Every refusal is decided before a
+    /// balance moves: the request's own checks, a second reversal of one entry, a balance that does not cover the
+    /// debit. Then <see cref="LedgerPosting"/> writes it (balances in id order, then the entry). A failure leaves the
+    /// rollback to the caller; a reused key surfaces as a unique-violation DbUpdateException.
     /// </summary>
     public async Task<Result<PostedTransfer>> PostInTransactionAsync(TransferRequest request, Guid from, Guid to, CancellationToken ct)
     {
-        if (request.Validate() is { } invalid)
-        {
-            return invalid;
-        }
-
         var (communityId, gridId) = await PlaceOfAsync(request, ct);
-        var entry = new JournalEntry(Guid.CreateVersion7(), request.From.TownId, from, to, request, clock.GetUtcNow(), communityId, gridId);
-        db.JournalEntries.Add(entry);
-        await db.SaveChangesAsync(ct);
+        var posting = LedgerPosting.Plan(request, from, to, clock.GetUtcNow(), communityId, gridId);
+        if (!posting.IsSuccess)
+        {
+            return posting.Error;
+        }
 
-        // Lock both rows in a fixed order so two opposite transfers cannot deadlock.
-        var debitFirst = from.CompareTo(to) < 0;
-        if (debitFirst && !await DebitAsync(from, request.Points, request.From.Kind, ct))
+        if (request.ReversesEntryId is { } original && await db.JournalEntries.AnyAsync(e => e.ReversesEntryId == original, ct))
+        {
+            return LedgerErrors.AlreadyReversed;
+        }
+
+        if (!posting.Value.DebitMayGoNegative
+            && await db.LedgerAccounts.Where(a => a.Id == from).Select(a => a.Balance).FirstOrDefaultAsync(ct) < request.Points)
         {
             return LedgerErrors.Insufficient;
         }
 
-        await CreditAsync(to, request.Points, ct);
-        if (!debitFirst && !await DebitAsync(from, request.Points, request.From.Kind, ct))
-        {
-            return LedgerErrors.Insufficient;
-        }
-
-        return new PostedTransfer(entry, false);
+        var applied = await posting.Value.ApplyAsync(db, ct);
+        return applied.IsSuccess ? new PostedTransfer(applied.Value, false) : applied.Error;
     }
 
     /// <summary>
@@ -232,24 +229,5 @@ public sealed class LedgerService(PointsDbContext db, TimeProvider clock)
         return existing.Fingerprint == request.Fingerprint()
             ? new PostedTransfer(existing, true)
             : Result<PostedTransfer>.Fail(LedgerErrors.IdempotencyConflict);
-    }
-
-    private async Task<bool> DebitAsync(Guid accountId, long points, AccountKind kind, CancellationToken ct)
-    {
-        var mayGoNegative = LedgerAccount.MayGoNegative(kind);
-        var rows = await db.LedgerAccounts
-            .Where(a => a.Id == accountId && (mayGoNegative || a.Balance >= points))
-            .ExecuteUpdateAsync(s => s.SetProperty(a => a.Balance, a => a.Balance - points), ct);
-        return rows == 1;
-    }
-
-    private async Task CreditAsync(Guid accountId, long points, CancellationToken ct)
-    {
-        var rows = await db.LedgerAccounts.Where(a => a.Id == accountId)
-            .ExecuteUpdateAsync(s => s.SetProperty(a => a.Balance, a => a.Balance + points), ct);
-        if (rows != 1)
-        {
-            throw new InvalidOperationException($"ledger account {accountId} vanished during a transfer");
-        }
     }
 }

@@ -127,12 +127,13 @@ public sealed class RedemptionService(PointsDbContext db, LedgerService ledger, 
 
         var redemptionId = Guid.CreateVersion7();
         var transfer = new TransferRequest(walletRef, receivableRef, command.Points, TransferReason.Redemption, $"redemption:{key}", "redemption", redemptionId.ToString(), command.Note, command.ActorId);
-        if (transfer.Validate() is { } invalid)
+        var posting = LedgerPosting.Plan(transfer, wallet, receivable, now, found.ResidentCommunityId, found.ResidentGridId);
+        if (!posting.IsSuccess)
         {
-            return invalid;
+            return posting.Error;
         }
 
-        var entry = new JournalEntry(Guid.CreateVersion7(), found.MerchantTownId, wallet, receivable, transfer, now, found.ResidentCommunityId, found.ResidentGridId);
+        var entry = posting.Value.Entry;
         var redemption = new Redemption(redemptionId, command.MerchantId, found.MerchantTownId, found.ResidentId, command.Points, key, fingerprint, entry.Id, found.PaycodeId, command.Note, command.ActorId, now);
         var receipt = Outbox.Create(found.ResidentId, NotificationKind.RedemptionReceipt, new
         {
@@ -142,16 +143,11 @@ public sealed class RedemptionService(PointsDbContext db, LedgerService ledger, 
             redeemedAt = now.ToOffset(TimeSpan.FromHours(8)),
         }, $"redemption:{redemptionId}", now);
 
-        // Balances first, both rows in id order (as every transfer locks them): the journal entry's foreign keys then
-        // find the account rows already locked by this transaction. Inserting first would make every concurrent
-        // redemption take a key-share lock on the merchant's hot row, which PostgreSQL keeps in multixacts (costly).
-        var batch = new StatementBatch(db);
-        foreach (var (account, delta) in wallet.CompareTo(receivable) < 0 ? [(wallet, -command.Points), (receivable, command.Points)] : new[] { (receivable, command.Points), (wallet, -command.Points) })
-        {
-            batch.Increment<LedgerAccount>(account, nameof(LedgerAccount.Balance), delta);
-        }
-
-        batch.Insert(entry).Insert(redemption)
+        // The posting's statements first (balances in id order, then the entry: inserting the entry first would make
+        // every concurrent redemption take a key-share lock on the merchant's hot row, which PostgreSQL keeps in
+        // multixacts), then the redemption's own rows, all in one batch.
+        var batch = posting.Value.AppendTo(new StatementBatch(db));
+        batch.Insert(redemption)
             .Set<Paycode>(found.PaycodeId, (nameof(Paycode.UsedAt), now), (nameof(Paycode.RedemptionId), redemptionId))
             .Insert(receipt);
         try
@@ -163,9 +159,9 @@ public sealed class RedemptionService(PointsDbContext db, LedgerService ledger, 
             // The same key committed first (a concurrent retry), or another redemption took the paycode.
             return await ReplayAsync(key, fingerprint, ct) ?? PaycodeErrors.Used;
         }
-        catch (Exception ex) when (DatabaseSetup.IsCheckViolation(ex))
+        catch (Exception ex) when (LedgerPosting.RefusalOf(ex) is { } refused)
         {
-            return LedgerErrors.Insufficient;
+            return refused;
         }
 
         return new RedemptionOutcome(redemption, false);
