@@ -33,17 +33,15 @@ public sealed record CurrentUser(Guid Id, Role Role, Guid? TownId, Guid? Communi
         return new CurrentUser(id, role, Read(principal, PointsClaims.Town), Read(principal, PointsClaims.Community), Read(principal, PointsClaims.Merchant), Read(principal, PointsClaims.Bank));
     }
 
-    public bool IsStaff => Role is Role.CommunityStaff or Role.TownStaff or Role.Admin;
+    /// <summary>The caller as the use cases take it.</summary>
+    public Actor Actor => new(Id, Role, TownId, CommunityId);
 
-    /// <summary>Community staff act only in their community; town staff and admins in their town.</summary>
-    public bool CanAdminister(Guid townId, Guid communityId) => Role switch
-    {
-        Role.CommunityStaff => CommunityId == communityId,
-        Role.TownStaff or Role.Admin => TownId == townId,
-        _ => false,
-    };
+    public bool IsStaff => StaffPolicy.IsStaffRole(Role);
 
-    public bool CanAdministerTown(Guid townId) => Role is Role.TownStaff or Role.Admin && TownId == townId;
+    /// <summary>The scope rule (<see cref="Actor.CanAdminister(Guid, Guid)"/>): community staff in their community, town staff and admins in their town.</summary>
+    public bool CanAdminister(Guid townId, Guid communityId) => Actor.CanAdminister(Role, TownId, CommunityId, townId, communityId);
+
+    public bool CanAdministerTown(Guid townId) => Actor.CanAdministerTown(Role, TownId, townId);
 
     private static Guid? Read(ClaimsPrincipal principal, string type) =>
         Guid.TryParse(principal.FindFirstValue(type), out var value) ? value : null;

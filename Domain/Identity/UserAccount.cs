@@ -213,14 +213,6 @@ public sealed class UserAccount
         return this;
     }
 
-    /// <summary>
-    /// Scope rule: community staff act only inside their community, town staff and admins inside
-    /// their town. Residents, merchants and banks administer nothing.
-    /// </summary>
-    public bool CanAdminister(Guid townId, Guid communityId) => Role switch
-    {
-        Role.CommunityStaff => CommunityId == communityId,
-        Role.TownStaff or Role.Admin => TownId == townId,
-        _ => false,
-    };
+    /// <summary>The scope rule of <see cref="Actor"/>, for a stored account.</summary>
+    public bool CanAdminister(Guid townId, Guid communityId) => Actor.CanAdminister(Role, TownId, CommunityId, townId, communityId);
 }
