@@ -1,14 +1,11 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using Points.Api.Administration;
 using Points.Api.Http;
-using Points.Domain.Identity;
+using Points.Domain.Common;
 using Points.Domain.Participation;
 using Points.Infrastructure.Participation;
-using Points.Infrastructure.Credit;
 using Points.Infrastructure.Persistence;
 
 namespace Points.Api.Participation;
@@ -54,6 +51,7 @@ public sealed record NegativeRecordListItem(
     DateTimeOffset OccurredAt, DateTimeOffset ExpiresAt, NegativeRecordStatus Status, bool Counting, string? Explanation, string? AppealReason,
     DateTimeOffset? AppealedAt, bool RecordedByMe);
 
+/// <summary>负面清单 over HTTP: each handler binds, calls <see cref="NegativeRecordService"/> with the caller and maps the result.</summary>
 public static class NegativeRecordEndpoints
 {
     public static void MapNegativeRecords(this IEndpointRouteBuilder app)
@@ -67,62 +65,30 @@ public static class NegativeRecordEndpoints
         mine.MapGet("/", MyNegativeRecordsAsync).WithName(nameof(MyNegativeRecordsAsync)).WithSummary("我的负面清单记录（含已过期）");
 
         var records = app.MapGroup("/api/negative-records").WithTags("NegativeList").RequireAuthorization();
-        records.MapGet("/", ListNegativeRecordsAsync).WithName(nameof(ListNegativeRecordsAsync))
-            .WithSummary("本村社（镇街）的负面清单：status=Appealed 为待处理申诉（按申诉时间先后）；可按村社筛选；每页1到100条")
-            .RequireAuthorization(Policies.Staff);
         records.MapGet("/{id:guid}", GetNegativeRecordAsync).WithName(nameof(GetNegativeRecordAsync)).WithSummary("记录详情和处理过程");
         records.MapPost("/{id:guid}/explanation", ExplainAsync).WithName(nameof(ExplainAsync)).WithSummary("居民补充说明");
         records.MapPost("/{id:guid}/appeal", AppealAsync).WithName(nameof(AppealAsync)).WithSummary("居民申诉（一次）");
-        records.MapPost("/{id:guid}/appeal-decision", DecideAppealAsync).WithName(nameof(DecideAppealAsync)).WithSummary("处理申诉：维持或撤销")
-            .RequireAuthorization(Policies.Staff);
-        records.MapPost("/{id:guid}/revoke", RevokeNegativeRecordAsync).WithName(nameof(RevokeNegativeRecordAsync)).WithSummary("撤销记录")
-            .RequireAuthorization(Policies.Staff);
+
+        var staff = records.MapGroup(string.Empty).RequireAuthorization(Policies.Staff);
+        staff.MapGet("/", ListNegativeRecordsAsync).WithName(nameof(ListNegativeRecordsAsync))
+            .WithSummary("本村社（镇街）的负面清单：status=Appealed 为待处理申诉（按申诉时间先后）；可按村社筛选；每页1到100条");
+        staff.MapPost("/{id:guid}/appeal-decision", DecideAppealAsync).WithName(nameof(DecideAppealAsync)).WithSummary("处理申诉：维持或撤销");
+        staff.MapPost("/{id:guid}/revoke", RevokeNegativeRecordAsync).WithName(nameof(RevokeNegativeRecordAsync)).WithSummary("撤销记录");
     }
 
     public static async Task<Results<Created<NegativeRecordResponse>, ProblemHttpResult, ValidationProblem>> CreateNegativeRecordAsync(
-        Guid residentId, CreateNegativeRecordRequest request, ClaimsPrincipal principal, PointsDbContext db, TimeProvider clock,
-        IOptions<ParticipationOptions> options, IResidentNotifier notifier, CreditProfileService credit, CancellationToken ct)
+        Guid residentId, CreateNegativeRecordRequest request, ClaimsPrincipal principal, NegativeRecordService records, PointsDbContext db, TimeProvider clock, CancellationToken ct)
     {
         var me = principal.Me();
-        var resident = await ParticipationEndpoints.UserAsync(db, residentId, ct);
-        if (resident is null || resident.Role != Role.Resident || resident.CommunityId is not { } communityId)
-        {
-            return Problems.From(NegativeRecordErrors.ResidentNotFound);
-        }
-
-        if (!me.CanAdminister(resident.TownId, communityId))
-        {
-            return Problems.From(NegativeRecordErrors.OutOfScope);
-        }
-
-        var evidence = request.EvidenceIds ?? [];
-        if (!await ParticipationEndpoints.OwnedByAnyAsync(db, evidence, [residentId, me.Id], ct))
-        {
-            return Problems.From(NegativeRecordErrors.EvidenceInvalid);
-        }
-
-        var now = clock.GetUtcNow();
-        var occurred = request.OccurredAt!.Value;
-        var years = Math.Clamp(options.Value.NegativeRecordDefaultYears, 1, NegativeRecord.MaxYears);
-        var expires = request.ExpiresAt ?? occurred.AddYears(years);
-        var created = NegativeRecord.Record(Guid.CreateVersion7(), residentId, resident.TownId, communityId, request.Kind!.Value, request.Description!,
-            request.Severity!.Value, evidence, occurred, expires, me.Id, now);
-        if (!created.IsSuccess)
-        {
-            return Problems.From(created.Error);
-        }
-
-        var record = created.Value;
-        db.NegativeRecords.Add(record);
-        db.ParticipationEvents.Add(ParticipationAwards.Event(TimelineSubject.NegativeRecord, record.Id, "Recorded", me.Id, null, null, now));
-        notifier.NegativeRecordAdded(record, now);
-        await db.SaveChangesAsync(ct);
-        await credit.RescoreAsync(residentId, ct);
-        return TypedResults.Created($"/api/negative-records/{record.Id}", await ToResponseAsync(db, record, me.Id, now, ct));
+        var created = await records.RecordAsync(me.Actor, residentId, new NewNegativeRecord(request.Kind!.Value, request.Description!, request.Severity!.Value,
+            request.OccurredAt!.Value, request.ExpiresAt, request.EvidenceIds ?? []), ct);
+        return created.IsSuccess
+            ? TypedResults.Created($"/api/negative-records/{created.Value.Id}", await WithHistoryAsync(db, created.Value, me.Id, clock.GetUtcNow(), ct))
+            : Problems.From(created.Error);
     }
 
     public static async Task<Results<Ok<PageResponse<NegativeRecordListItem>>, ProblemHttpResult, ValidationProblem>> ListNegativeRecordsAsync(
-        ClaimsPrincipal principal, NegativeRecordQueue queue, PointsDbContext db, CancellationToken ct,
+        ClaimsPrincipal principal, NegativeRecordService records, NegativeRecordQueue queue, CancellationToken ct,
         string? status = null, Guid? community = null, int page = 1, int pageSize = 20)
     {
         if (!Paging.TryCreate(page, pageSize, out _, out var invalid))
@@ -136,23 +102,13 @@ public static class NegativeRecordEndpoints
         }
 
         var me = principal.Me();
-        if (me.TownId is not { } townId)
+        var scope = await records.ListScopeAsync(me.Actor, community, ct);
+        if (!scope.IsSuccess)
         {
-            return Problems.From(NegativeRecordErrors.OutOfScope);
+            return Problems.From(scope.Error);
         }
 
-        var scope = me.Role == Role.CommunityStaff ? me.CommunityId : community;
-        if (me.Role == Role.CommunityStaff && community is { } asked && asked != me.CommunityId)
-        {
-            return Problems.From(NegativeRecordErrors.OutOfScope);
-        }
-
-        if (scope is { } c && !await db.Communities.AsNoTracking().AnyAsync(x => x.Id == c && x.TownId == townId, ct))
-        {
-            return Problems.From(NegativeRecordErrors.OutOfScope);
-        }
-
-        var list = await queue.ListAsync(new NegativeRecordFilter(townId, scope, wanted, page, pageSize), ct);
+        var list = await queue.ListAsync(new NegativeRecordFilter(scope.Value.TownId, scope.Value.CommunityId, wanted, page, pageSize), ct);
         var items = list.Items.Select(r => new NegativeRecordListItem(
             r.Id, r.ResidentId, r.ResidentName, r.CommunityId, r.CommunityName, r.Kind, r.Description, r.Severity, r.OccurredAt, r.ExpiresAt, r.Status,
             r.Counting, r.Explanation, r.AppealReason, r.AppealedAt, r.RecordedBy == me.Id)).ToList();
@@ -160,147 +116,47 @@ public static class NegativeRecordEndpoints
     }
 
     public static async Task<Results<Ok<List<NegativeRecordResponse>>, ProblemHttpResult>> ResidentNegativeRecordsAsync(
-        Guid residentId, ClaimsPrincipal principal, PointsDbContext db, TimeProvider clock, CancellationToken ct)
+        Guid residentId, ClaimsPrincipal principal, NegativeRecordService records, TimeProvider clock, CancellationToken ct)
     {
-        var me = principal.Me();
-        var resident = await ParticipationEndpoints.UserAsync(db, residentId, ct);
-        if (resident is null || resident.Role != Role.Resident || resident.CommunityId is not { } communityId)
-        {
-            return Problems.From(NegativeRecordErrors.ResidentNotFound);
-        }
-
-        if (!me.CanAdminister(resident.TownId, communityId))
-        {
-            return Problems.From(NegativeRecordErrors.OutOfScope);
-        }
-
         var now = clock.GetUtcNow();
-        var list = await db.NegativeRecords.AsNoTracking().Where(r => r.ResidentId == residentId).OrderByDescending(r => r.OccurredAt).ToListAsync(ct);
-        return TypedResults.Ok(list.Select(r => ToResponse(r, now, null)).ToList());
+        return (await records.OfResidentAsync(principal.Me().Actor, residentId, ct)).ToHttp(list => TypedResults.Ok(list.Select(r => ToResponse(r, now, null)).ToList()));
     }
 
-    public static async Task<Ok<List<NegativeRecordResponse>>> MyNegativeRecordsAsync(ClaimsPrincipal principal, PointsDbContext db, TimeProvider clock, CancellationToken ct)
+    public static async Task<Ok<List<NegativeRecordResponse>>> MyNegativeRecordsAsync(ClaimsPrincipal principal, NegativeRecordService records, TimeProvider clock, CancellationToken ct)
     {
-        var me = principal.Me();
         var now = clock.GetUtcNow();
-        var list = await db.NegativeRecords.AsNoTracking().Where(r => r.ResidentId == me.Id).OrderByDescending(r => r.OccurredAt).ToListAsync(ct);
-        return TypedResults.Ok(list.Select(r => ToResponse(r, now, null)).ToList());
+        return TypedResults.Ok((await records.MineAsync(principal.Me().Actor, ct)).Select(r => ToResponse(r, now, null)).ToList());
     }
 
     public static async Task<Results<Ok<NegativeRecordResponse>, ProblemHttpResult>> GetNegativeRecordAsync(
-        Guid id, ClaimsPrincipal principal, PointsDbContext db, TimeProvider clock, CancellationToken ct)
+        Guid id, ClaimsPrincipal principal, NegativeRecordService records, PointsDbContext db, TimeProvider clock, CancellationToken ct)
     {
-        var me = principal.Me();
-        var record = await db.NegativeRecords.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, ct);
-        if (record is null || (record.ResidentId != me.Id && !me.IsStaff))
-        {
-            return Problems.From(NegativeRecordErrors.NotFound);
-        }
-
-        if (record.ResidentId != me.Id && !me.CanAdminister(record.TownId, record.CommunityId))
-        {
-            return Problems.From(NegativeRecordErrors.OutOfScope);
-        }
-
-        return TypedResults.Ok(await ToResponseAsync(db, record, me.Id, clock.GetUtcNow(), ct));
+        var record = await records.GetAsync(principal.Me().Actor, id, ct);
+        return record.IsSuccess ? TypedResults.Ok(await WithHistoryAsync(db, record.Value, principal.Me().Id, clock.GetUtcNow(), ct)) : Problems.From(record.Error);
     }
 
-    public static Task<Results<Ok<NegativeRecordResponse>, ProblemHttpResult, ValidationProblem>> ExplainAsync(
-        Guid id, NegativeRecordTextRequest request, ClaimsPrincipal principal, PointsDbContext db, IContentChecker checker, TimeProvider clock, CancellationToken ct) =>
-        ResidentActAsync(id, principal, db, checker, clock, "Explained", request.Text, (r, now) => r.Explain(request.Text!), ct);
+    public static async Task<Results<Ok<NegativeRecordResponse>, ProblemHttpResult, ValidationProblem>> ExplainAsync(
+        Guid id, NegativeRecordTextRequest request, ClaimsPrincipal principal, NegativeRecordService records, PointsDbContext db, TimeProvider clock, CancellationToken ct) =>
+        await RespondAsync(await records.ExplainAsync(principal.Me().Actor, id, request.Text!, ct), principal, db, clock, ct);
 
-    public static Task<Results<Ok<NegativeRecordResponse>, ProblemHttpResult, ValidationProblem>> AppealAsync(
-        Guid id, NegativeRecordTextRequest request, ClaimsPrincipal principal, PointsDbContext db, IContentChecker checker, TimeProvider clock, CancellationToken ct) =>
-        ResidentActAsync(id, principal, db, checker, clock, "Appealed", request.Text, (r, now) => r.Appeal(request.Text!, now), ct);
+    public static async Task<Results<Ok<NegativeRecordResponse>, ProblemHttpResult, ValidationProblem>> AppealAsync(
+        Guid id, NegativeRecordTextRequest request, ClaimsPrincipal principal, NegativeRecordService records, PointsDbContext db, TimeProvider clock, CancellationToken ct) =>
+        await RespondAsync(await records.AppealAsync(principal.Me().Actor, id, request.Text!, ct), principal, db, clock, ct);
 
-    public static Task<Results<Ok<NegativeRecordResponse>, ProblemHttpResult, ValidationProblem>> DecideAppealAsync(
-        Guid id, AppealDecisionRequest request, ClaimsPrincipal principal, PointsDbContext db, TimeProvider clock, CreditProfileService credit, IResidentNotifier notifier, CancellationToken ct) =>
-        StaffActAsync(id, principal, db, clock, credit, request.Uphold ? "AppealRejected" : "AppealAccepted", request.Note, (r, actor, now) =>
-        {
-            var decided = r.DecideAppeal(request.Uphold, request.Note, actor, now);
-            if (decided.IsSuccess)
-            {
-                notifier.AppealDecided(r, request.Uphold, now);
-            }
+    public static async Task<Results<Ok<NegativeRecordResponse>, ProblemHttpResult, ValidationProblem>> DecideAppealAsync(
+        Guid id, AppealDecisionRequest request, ClaimsPrincipal principal, NegativeRecordService records, PointsDbContext db, TimeProvider clock, CancellationToken ct) =>
+        await RespondAsync(await records.DecideAppealAsync(principal.Me().Actor, id, request.Uphold, request.Note, ct), principal, db, clock, ct);
 
-            return decided;
-        }, ct);
+    public static async Task<Results<Ok<NegativeRecordResponse>, ProblemHttpResult, ValidationProblem>> RevokeNegativeRecordAsync(
+        Guid id, RevokeNegativeRecordRequest request, ClaimsPrincipal principal, NegativeRecordService records, PointsDbContext db, TimeProvider clock, CancellationToken ct) =>
+        await RespondAsync(await records.RevokeAsync(principal.Me().Actor, id, request.Note!, ct), principal, db, clock, ct);
 
-    public static Task<Results<Ok<NegativeRecordResponse>, ProblemHttpResult, ValidationProblem>> RevokeNegativeRecordAsync(
-        Guid id, RevokeNegativeRecordRequest request, ClaimsPrincipal principal, PointsDbContext db, TimeProvider clock, CreditProfileService credit, CancellationToken ct) =>
-        StaffActAsync(id, principal, db, clock, credit, "Revoked", request.Note, (r, _, now) => r.Revoke(request.Note, now), ct);
+    /// <summary>The record with its timeline as the caller sees it, or the refusal.</summary>
+    private static async Task<Results<Ok<NegativeRecordResponse>, ProblemHttpResult, ValidationProblem>> RespondAsync(
+        Result<NegativeRecord> result, ClaimsPrincipal principal, PointsDbContext db, TimeProvider clock, CancellationToken ct) =>
+        result.IsSuccess ? TypedResults.Ok(await WithHistoryAsync(db, result.Value, principal.Me().Id, clock.GetUtcNow(), ct)) : Problems.From(result.Error);
 
-    private static async Task<Results<Ok<NegativeRecordResponse>, ProblemHttpResult, ValidationProblem>> ResidentActAsync(
-        Guid id, ClaimsPrincipal principal, PointsDbContext db, IContentChecker checker, TimeProvider clock, string action, string? note,
-        Func<NegativeRecord, DateTimeOffset, Domain.Common.Result<NegativeRecord>> act, CancellationToken ct)
-    {
-        var me = principal.Me();
-        var record = await db.NegativeRecords.FirstOrDefaultAsync(r => r.Id == id && r.ResidentId == me.Id, ct);
-        if (record is null)
-        {
-            return Problems.From(NegativeRecordErrors.NotFound);
-        }
-
-        return await checker.RefuseRiskyAsync(me.Id, ContentScene.SocialLog, ct, note) is { } risky
-            ? Problems.From(risky)
-            : await ApplyAsync(db, record, me.Id, clock.GetUtcNow(), action, note, act, ct);
-    }
-
-    private static async Task<Results<Ok<NegativeRecordResponse>, ProblemHttpResult, ValidationProblem>> StaffActAsync(
-        Guid id, ClaimsPrincipal principal, PointsDbContext db, TimeProvider clock, CreditProfileService credit, string action, string? note,
-        Func<NegativeRecord, Guid, DateTimeOffset, Domain.Common.Result<NegativeRecord>> act, CancellationToken ct)
-    {
-        var me = principal.Me();
-        var record = await db.NegativeRecords.FirstOrDefaultAsync(r => r.Id == id, ct);
-        if (record is null)
-        {
-            return Problems.From(NegativeRecordErrors.NotFound);
-        }
-
-        if (!me.CanAdminister(record.TownId, record.CommunityId))
-        {
-            return Problems.From(NegativeRecordErrors.OutOfScope);
-        }
-
-        var applied = await ApplyAsync(db, record, me.Id, clock.GetUtcNow(), action, note, (r, now) => act(r, me.Id, now), ct);
-        if (applied.Result is Ok<NegativeRecordResponse>)
-        {
-            // A revoked record stops weighing on the credit profile at once, not at the nightly re-score.
-            await credit.RescoreAsync(record.ResidentId, ct);
-        }
-
-        return applied;
-    }
-
-    private static async Task<Results<Ok<NegativeRecordResponse>, ProblemHttpResult, ValidationProblem>> ApplyAsync(
-        PointsDbContext db, NegativeRecord record, Guid actorId, DateTimeOffset now, string action, string? note,
-        Func<NegativeRecord, DateTimeOffset, Domain.Common.Result<NegativeRecord>> act, CancellationToken ct)
-    {
-        var result = act(record, now);
-        if (!result.IsSuccess)
-        {
-            return Problems.From(result.Error);
-        }
-
-        db.ParticipationEvents.Add(ParticipationAwards.Event(TimelineSubject.NegativeRecord, record.Id, action, actorId, note, null, now));
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return Problems.From(NegativeRecordErrors.Conflict);
-        }
-        catch (DbUpdateException ex) when (DatabaseSetup.IsUniqueViolation(ex))
-        {
-            // A concurrent decision queued the same notification (its dedupe key) first.
-            return Problems.From(NegativeRecordErrors.Conflict);
-        }
-
-        return TypedResults.Ok(await ToResponseAsync(db, record, actorId, now, ct));
-    }
-
-    private static async Task<NegativeRecordResponse> ToResponseAsync(PointsDbContext db, NegativeRecord r, Guid viewerId, DateTimeOffset now, CancellationToken ct) =>
+    private static async Task<NegativeRecordResponse> WithHistoryAsync(PointsDbContext db, NegativeRecord r, Guid viewerId, DateTimeOffset now, CancellationToken ct) =>
         ToResponse(r, now, await ParticipationEndpoints.TimelineAsync(db, r.Id, viewerId, ct));
 
     private static NegativeRecordResponse ToResponse(NegativeRecord r, DateTimeOffset now, IReadOnlyList<TimelineStepResponse>? history) =>

@@ -4,6 +4,7 @@ using Points.Api.Http;
 using Points.Domain.Common;
 using Points.Domain.Identity;
 using Points.Domain.Participation;
+using Points.Infrastructure.Participation;
 using Points.Infrastructure.Persistence;
 
 namespace Points.Api.Participation;
@@ -32,21 +33,9 @@ public static class ParticipationEndpoints
     internal static Task<bool> OwnsPhotosAsync(PointsDbContext db, IReadOnlyList<Guid> ids, Guid ownerId, CancellationToken ct) =>
         OwnedByAnyAsync(db, ids, [ownerId], ct);
 
-    /// <summary>
-    /// Upload ids accepted anywhere must be uploads of one of <paramref name="owners"/> (the resident concerned,
-    /// or the staff member recording), visible, so nobody can attach, and thereby expose, another person's photo.
-    /// </summary>
-    internal static async Task<bool> OwnedByAnyAsync(PointsDbContext db, IReadOnlyList<Guid> ids, IReadOnlyList<Guid> owners, CancellationToken ct)
-    {
-        if (ids.Count == 0)
-        {
-            return true;
-        }
-
-        var distinct = ids.Distinct().ToList();
-        var found = await db.Uploads.CountAsync(u => distinct.Contains(u.Id) && owners.Contains(u.OwnerId) && u.Moderation != ModerationStatus.Risky, ct);
-        return found == distinct.Count;
-    }
+    /// <summary>The evidence rule (<see cref="Evidence.OwnedByAnyAsync"/>).</summary>
+    internal static Task<bool> OwnedByAnyAsync(PointsDbContext db, IReadOnlyList<Guid> ids, IReadOnlyList<Guid> owners, CancellationToken ct) =>
+        Evidence.OwnedByAnyAsync(db, ids, owners, ct);
 
     /// <summary>Only photos still visible (a risky verdict hides them from the item too).</summary>
     internal static async Task<List<Guid>> VisiblePhotosAsync(PointsDbContext db, IReadOnlyList<Guid> ids, CancellationToken ct)

@@ -35,6 +35,7 @@ public static class ParticipationSetup
         services.AddScoped<IResidentNotifier, OutboxResidentNotifier>();
         services.AddScoped<PendingPoints>();
         services.AddScoped<LearningService>();
+        services.AddScoped<NegativeRecordService>();
         services.AddScoped<NegativeRecordQueue>();
         services.AddScoped<IDemoSeedContributor, ParticipationSeed>();
         return services;
