@@ -9,7 +9,7 @@ namespace Points.Console.Tests;
 /// <summary>
 /// A loan officer's page in a real browser: the bank signs in with its client credentials, a wrong token shows the API's
 /// refusal and nothing else, the resident's consent token shows tier, band, as-of and model version, and each query is
-/// recorded exactly as a bank system's query is. Screenshots 70–73.
+/// recorded exactly as a bank system's query is. Screenshots 80–83.
 /// </summary>
 public sealed class BankConsoleTests(ConsoleServer server) : IClassFixture<ConsoleServer>
 {
@@ -49,7 +49,7 @@ public sealed class BankConsoleTests(ConsoleServer server) : IClassFixture<Conso
         await page.GetByRole(AriaRole.Alert).WaitForAsync();
         Assert.Contains("授权", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal(0, await page.GetByRole(AriaRole.Region, new() { Name = "查询结果" }).CountAsync());
-        await Shots.TakeAsync(page, 70, "bank-query-refused");
+        await Shots.TakeAsync(page, 80, "bank-query-refused");
 
         await page.GetByLabel("居民授权码").FillAsync(token);
         await page.GetByRole(AriaRole.Button, new() { Name = "查询" }).ClickAsync();
@@ -60,7 +60,7 @@ public sealed class BankConsoleTests(ConsoleServer server) : IClassFixture<Conso
         Assert.Equal(expected, (await page.GetByTestId("credit-model").InnerTextAsync()).Trim());
         Assert.Matches(@"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$", (await page.GetByTestId("credit-asof").InnerTextAsync()).Trim());
         Assert.False(string.IsNullOrWhiteSpace(await page.GetByTestId("credit-band").InnerTextAsync()));
-        await Shots.TakeAsync(page, 72, "bank-query-result");
+        await Shots.TakeAsync(page, 82, "bank-query-result");
 
         // recorded exactly as an API query: the resident sees the bank's query in the mini-program's list
         var queries = await resident.GetFromJsonAsync<JsonElement>("/api/me/credit/queries");
