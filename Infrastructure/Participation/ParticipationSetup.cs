@@ -36,6 +36,7 @@ public static class ParticipationSetup
         services.AddScoped<PendingPoints>();
         services.AddScoped<LearningService>();
         services.AddScoped<NegativeRecordService>();
+        services.AddScoped<DeclarationService>();
         services.AddScoped<NegativeRecordQueue>();
         services.AddScoped<IDemoSeedContributor, ParticipationSeed>();
         return services;
