@@ -22,28 +22,30 @@ public static partial class ActivityEndpoints
     public static RouteGroupBuilder MapActivities(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/activities").WithTags("Activities").RequireAuthorization();
-
-        group.MapPost("/", CreateAsync).WithName(nameof(CreateAsync)).WithSummary("创建活动（草稿）").RequireAuthorization(Policies.Staff);
-        group.MapPatch("/{id:guid}", UpdateAsync).WithName(nameof(UpdateAsync)).WithSummary("修改活动；名额不能少于已报名人数").RequireAuthorization(Policies.Staff);
-        group.MapPost("/{id:guid}/publish", PublishAsync).WithName(nameof(PublishAsync)).WithSummary("发布活动").RequireAuthorization(Policies.Staff);
-        group.MapPost("/{id:guid}/cancel", CancelActivityAsync).WithName(nameof(CancelActivityAsync)).WithSummary("取消活动：释放全部名额并通知已报名居民").RequireAuthorization(Policies.Staff);
-        group.MapPost("/{id:guid}/complete", CompleteAsync).WithName(nameof(CompleteAsync)).WithSummary("活动结束后标记完成").RequireAuthorization(Policies.Staff);
         group.MapGet("/", ListAsync).WithName(nameof(ListAsync)).WithSummary("活动列表（含剩余名额）");
         group.MapGet("/{id:guid}", GetAsync).WithName(nameof(GetAsync)).WithSummary("活动详情（含剩余名额与我的报名）");
 
-        group.MapPost("/{id:guid}/signups", SignUpAsync).WithName(nameof(SignUpAsync)).WithSummary("报名：201；名额已满 409 activity.full（可加入候补）").RequireAuthorization(Policies.Resident);
-        group.MapDelete("/{id:guid}/signups/me", CancelSignUpAsync).WithName(nameof(CancelSignUpAsync)).WithSummary("取消报名；空出的名额给候补第一位").RequireAuthorization(Policies.Resident);
-        group.MapPost("/{id:guid}/waitlist", JoinWaitlistAsync).WithName(nameof(JoinWaitlistAsync)).WithSummary("名额已满时加入候补").RequireAuthorization(Policies.Resident);
-        group.MapDelete("/{id:guid}/waitlist", LeaveWaitlistAsync).WithName(nameof(LeaveWaitlistAsync)).WithSummary("退出候补").RequireAuthorization(Policies.Resident);
+        // staff of the activity's community or town (each handler checks the scope)
+        var staff = group.MapGroup(string.Empty).RequireAuthorization(Policies.Staff);
+        staff.MapPost("/", CreateAsync).WithName(nameof(CreateAsync)).WithSummary("创建活动（草稿）");
+        staff.MapPatch("/{id:guid}", UpdateAsync).WithName(nameof(UpdateAsync)).WithSummary("修改活动；名额不能少于已报名人数");
+        staff.MapPost("/{id:guid}/publish", PublishAsync).WithName(nameof(PublishAsync)).WithSummary("发布活动");
+        staff.MapPost("/{id:guid}/cancel", CancelActivityAsync).WithName(nameof(CancelActivityAsync)).WithSummary("取消活动：释放全部名额并通知已报名居民");
+        staff.MapPost("/{id:guid}/complete", CompleteAsync).WithName(nameof(CompleteAsync)).WithSummary("活动结束后标记完成");
+        staff.MapGet("/{id:guid}/checkin-code", CheckInCodeAsync).WithName(nameof(CheckInCodeAsync)).WithSummary("当前签到码（约60秒有效）与二维码；kind=miniprogram 时返回微信小程序码 PNG（扫码直达签到页）");
+        staff.MapPost("/{id:guid}/signups/{residentId:guid}/checkin", StaffCheckInAsync).WithName(nameof(StaffCheckInAsync)).WithSummary("工作人员代签到（无手机的居民）");
+        staff.MapPost("/{id:guid}/signups/{residentId:guid}/checkout", StaffCheckOutAsync).WithName(nameof(StaffCheckOutAsync)).WithSummary("工作人员代签退");
+        staff.MapGet("/{id:guid}/signups", ListSignUpsAsync).WithName(nameof(ListSignUpsAsync)).WithSummary("活动的报名名单（姓名脱敏）；?format=csv 或 xlsx（含合计行）");
+        staff.MapGet("/{id:guid}/waitlist", ListWaitlistAsync).WithName(nameof(ListWaitlistAsync)).WithSummary("活动的候补名单（姓名脱敏，按递补顺序）");
+        staff.MapPost("/{id:guid}/attendance", AttendanceAsync).WithName(nameof(AttendanceAsync)).WithSummary("批量确认出勤或缺席；出勤获得活动积分（只发一次）");
 
-        group.MapGet("/{id:guid}/checkin-code", CheckInCodeAsync).WithName(nameof(CheckInCodeAsync)).WithSummary("当前签到码（约60秒有效）与二维码；kind=miniprogram 时返回微信小程序码 PNG（扫码直达签到页）").RequireAuthorization(Policies.Staff);
-        group.MapPost("/{id:guid}/checkins", CheckInAsync).WithName(nameof(CheckInAsync)).WithSummary("扫码签到").RequireAuthorization(Policies.Resident);
-        group.MapPost("/{id:guid}/checkouts", CheckOutAsync).WithName(nameof(CheckOutAsync)).WithSummary("扫码签退").RequireAuthorization(Policies.Resident);
-        group.MapPost("/{id:guid}/signups/{residentId:guid}/checkin", StaffCheckInAsync).WithName(nameof(StaffCheckInAsync)).WithSummary("工作人员代签到（无手机的居民）").RequireAuthorization(Policies.Staff);
-        group.MapPost("/{id:guid}/signups/{residentId:guid}/checkout", StaffCheckOutAsync).WithName(nameof(StaffCheckOutAsync)).WithSummary("工作人员代签退").RequireAuthorization(Policies.Staff);
-        group.MapGet("/{id:guid}/signups", ListSignUpsAsync).WithName(nameof(ListSignUpsAsync)).WithSummary("活动的报名名单（姓名脱敏）；?format=csv 或 xlsx（含合计行）").RequireAuthorization(Policies.Staff);
-        group.MapGet("/{id:guid}/waitlist", ListWaitlistAsync).WithName(nameof(ListWaitlistAsync)).WithSummary("活动的候补名单（姓名脱敏，按递补顺序）").RequireAuthorization(Policies.Staff);
-        group.MapPost("/{id:guid}/attendance", AttendanceAsync).WithName(nameof(AttendanceAsync)).WithSummary("批量确认出勤或缺席；出勤获得活动积分（只发一次）").RequireAuthorization(Policies.Staff);
+        var residents = group.MapGroup(string.Empty).RequireAuthorization(Policies.Resident);
+        residents.MapPost("/{id:guid}/signups", SignUpAsync).WithName(nameof(SignUpAsync)).WithSummary("报名：201；名额已满 409 activity.full（可加入候补）");
+        residents.MapDelete("/{id:guid}/signups/me", CancelSignUpAsync).WithName(nameof(CancelSignUpAsync)).WithSummary("取消报名；空出的名额给候补第一位");
+        residents.MapPost("/{id:guid}/waitlist", JoinWaitlistAsync).WithName(nameof(JoinWaitlistAsync)).WithSummary("名额已满时加入候补");
+        residents.MapDelete("/{id:guid}/waitlist", LeaveWaitlistAsync).WithName(nameof(LeaveWaitlistAsync)).WithSummary("退出候补");
+        residents.MapPost("/{id:guid}/checkins", CheckInAsync).WithName(nameof(CheckInAsync)).WithSummary("扫码签到");
+        residents.MapPost("/{id:guid}/checkouts", CheckOutAsync).WithName(nameof(CheckOutAsync)).WithSummary("扫码签退");
 
         app.MapGroup("/api/me/signups").WithTags("Activities").RequireAuthorization(Policies.Resident)
             .MapGet("/", MySignUpsAsync).WithName(nameof(MySignUpsAsync)).WithSummary("我的报名及其状态");
