@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Points.Domain.Common;
 
 namespace Points.Domain.Coupons;
@@ -163,9 +164,16 @@ public sealed class CouponTemplate
         return this;
     }
 
-    /// <summary>Whether the issue run for the Shanghai month [start, end) gives out this template: not voided and valid at some instant of the month.</summary>
-    public static bool IssuesIn(DateTimeOffset? voidedAt, DateTimeOffset validFrom, DateTimeOffset validTo, DateTimeOffset monthStart, DateTimeOffset monthEnd) =>
-        voidedAt is null && validFrom < monthEnd && validTo > monthStart;
+    /// <summary>
+    /// The issue run for the Shanghai month [start, end) gives out this template: not voided and valid at some instant
+    /// of the month. Stated once: <see cref="IssuesInMonth"/> runs it compiled, the run's query filters by <see cref="IssuesIn"/>.
+    /// </summary>
+    private static readonly Rule<CouponTemplate, (DateTimeOffset Start, DateTimeOffset End)> IssuesInRule =
+        new((t, month) => t.VoidedAt == null && t.ValidFrom < month.End && t.ValidTo > month.Start);
+
+    public static Expression<Func<CouponTemplate, bool>> IssuesIn(DateTimeOffset monthStart, DateTimeOffset monthEnd) => IssuesInRule.At((monthStart, monthEnd));
+
+    public bool IssuesInMonth(DateTimeOffset monthStart, DateTimeOffset monthEnd) => IssuesInRule.Holds(this, (monthStart, monthEnd));
 
     /// <summary>The discount on an order of <paramref name="orderAmountFen"/>: the percentage rounded down to the fen, or the fixed amount up to the order.</summary>
     public static long DiscountOn(int? percentOff, long? discountFen, long orderAmountFen) =>

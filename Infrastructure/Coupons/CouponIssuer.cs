@@ -36,7 +36,7 @@ public sealed class CouponIssuer(PointsDbContext db, TimeProvider clock)
         var month = MerchantSettlement.FormatPeriod(today.Year, today.Month);
 
         var templates = await db.CouponTemplates.AsNoTracking()
-            .Where(t => t.VoidedAt == null && t.ValidFrom < end && t.ValidTo > start && t.ValidTo > now && t.Issued < t.TotalCap)
+            .Where(CouponTemplate.IssuesIn(start, end)).Where(t => t.ValidTo > now && t.Issued < t.TotalCap)
             .OrderBy(t => t.CreatedAt).Select(t => t.Id).ToListAsync(ct);
         var issued = 0;
         foreach (var id in templates)
