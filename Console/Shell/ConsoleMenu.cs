@@ -27,6 +27,7 @@ public static class ConsoleMenu
         new("learning", "学习", Staff),
         new("negative-records", "负面清单", Staff),
         new("merchant/redeem", "扫码核销", [Merchant]),
+        new("merchant/coupons", "核销积分券", [Merchant]),
         new("merchant/redemptions", "核销记录", [Merchant]),
         new("merchant/statement", "月度结算单", [Merchant]),
         new("market", "积分超市", Staff),
@@ -36,6 +37,7 @@ public static class ConsoleMenu
         new("admin/bank-clients", "银行接入", [Admin]),
         new("admin/settings", "镇街设置", Town),
         new("admin/settlements", "商户结算", Town),
+        new("admin/coupons", "积分券", Town),
         new("credit/models", "评分模型", [Admin, Platform]),
         new("credit/appeals", "信用申诉", Staff),
     ];

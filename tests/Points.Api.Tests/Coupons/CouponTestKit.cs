@@ -8,7 +8,7 @@ using Points.Infrastructure.Seeding;
 namespace Points.Api.Tests.Coupons;
 
 /// <summary>Shared moves for coupon tests: a template body, the issue run, a resident's code, attendance in a month.</summary>
-internal static class CouponTestKit
+public static class CouponTestKit
 {
     public static readonly Guid MarketId = DemoSeeder.StableId("merchant:market");
     public static readonly Guid BarberId = DemoSeeder.StableId("merchant:barber");
