@@ -44,4 +44,38 @@ public sealed class CouponConsoleTests(ConsoleServer server) : IClassFixture<Con
         Assert.Equal(1, await server.WithDbAsync(db => db.CouponRedemptions.CountAsync(r => r.TemplateId == template)));
         await LedgerTestKit.AssertLedgerConsistentAsync(server);
     }
+
+    [Fact]
+    public async Task TownStaff_CreateTemplateInTheForm_ListedThenVoided()
+    {
+        var title = "理发八折券" + Guid.NewGuid().ToString("N")[..4];
+        var page = await server.SignedInAsync("town-staff", "console/admin/coupons");
+        await page.GetByRole(AriaRole.Heading, new() { Name = "积分券", Exact = true }).WaitForAsync();
+
+        var form = page.GetByRole(AriaRole.Form, new() { Name = "新建积分券" });
+        await form.GetByRole(AriaRole.Checkbox, new() { Name = "西湖理发店" }).WaitForAsync();
+        await form.GetByRole(AriaRole.Button, new() { Name = "新建积分券" }).ClickAsync();
+        await form.GetByRole(AriaRole.Alert).First.WaitForAsync();
+
+        await form.GetByLabel("券名称").FillAsync(title);
+        await form.GetByLabel("优惠方式").SelectOptionAsync("percent");
+        await form.GetByLabel("减免百分比（1-99）").FillAsync("20");
+        await form.GetByLabel("兑券积分（0 为免费）").FillAsync("10");
+        await form.GetByRole(AriaRole.Checkbox, new() { Name = "西湖理发店" }).CheckAsync();
+        await form.GetByLabel("发放总量").FillAsync("50");
+        await form.GetByRole(AriaRole.Button, new() { Name = "新建积分券" }).ClickAsync();
+        await page.GetByText($"已新建积分券“{title}”").WaitForAsync();
+        var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = title });
+        await row.GetByText("减 20%").WaitForAsync();
+        await row.GetByText("0/50").WaitForAsync();
+        await Shots.TakeAsync(page, 74, "admin-coupon-templates");
+
+        var stored = await server.WithDbAsync(db => db.CouponTemplates.Include(t => t.Merchants).SingleAsync(t => t.Title == title));
+        Assert.Equal((20, 10, 50), (stored.PercentOff!.Value, stored.PointsCost, stored.TotalCap));
+        Assert.Equal([CouponTestKit.BarberId], stored.Merchants.Select(m => m.MerchantId).ToArray());
+
+        await row.GetByRole(AriaRole.Button, new() { Name = $"作废 {title}" }).ClickAsync();
+        await row.GetByText("已作废").WaitForAsync();
+        Assert.NotNull(await server.WithDbAsync(db => db.CouponTemplates.Where(t => t.Title == title).Select(t => t.VoidedAt).SingleAsync()));
+    }
 }
