@@ -8,6 +8,7 @@ using Microsoft.IdentityModel.Tokens;
 using Points.Api.Activities;
 using Points.Api.Administration;
 using Points.Api.Auth;
+using Points.Api.Coupons;
 using Points.Api.Credit;
 using Points.Api.Http;
 using Points.Api.Ledger;
@@ -236,6 +237,7 @@ public static class ApiSetup
         app.MapPoints();
         app.MapMerchant();
         app.MapMarket();
+        app.MapCoupons();
         app.MapSummaries();
         app.MapCredit();
         app.MapActivities();

@@ -123,6 +123,11 @@ public static class DependencyInjection
         services.AddScoped<Administration.SettlementService>();
         services.AddScoped<Market.MarketService>();
         services.AddScoped<Seeding.IDemoSeedContributor, MarketDemoSeed>();
+        services.AddScoped<Coupons.CouponTemplateService>();
+        services.AddScoped<Coupons.CouponIssuer>();
+        services.AddScoped<Coupons.CouponRedemptionService>();
+        services.AddScoped<Coupons.ResidentCoupons>();
+        services.AddScheduledJob<Coupons.CouponIssueJob>();
         services.AddScheduledJob<PointsExpiryJob>();
         services.AddScheduledJob<Participation.AwardBackfillJob>();
         services.AddScoped<JobLeaseStore>();

@@ -31,9 +31,11 @@ public sealed record RedemptionReceipt(Guid Id, Guid MerchantId, Guid ResidentId
     public static RedemptionReceipt From(Redemption r) => new(r.Id, r.MerchantId, r.ResidentId, r.Points, r.Note, r.CreatedAt, r.JournalEntryId, r.RefundedAt, r.RefundEntryId);
 }
 
-public sealed record StatementDayResponse(DateOnly Day, int Redemptions, long RedeemedPoints, long RefundedPoints, long NetPoints, long NetFen);
+/// <summary>A statement day; <c>couponSubsidyFen</c> is what the town owes for the coupons taken that day, <c>owedFen</c> the day's total.</summary>
+public sealed record StatementDayResponse(DateOnly Day, int Redemptions, long RedeemedPoints, long RefundedPoints, long NetPoints, long NetFen, int CouponRedemptions, long CouponSubsidyFen, long OwedFen);
 
-public sealed record StatementResponse(Guid MerchantId, string MerchantName, string Month, int PointsPerYuan, long RedeemedPoints, long RefundedPoints, long NetPoints, long NetFen, IReadOnlyList<StatementDayResponse> Days);
+public sealed record StatementResponse(Guid MerchantId, string MerchantName, string Month, int PointsPerYuan, long RedeemedPoints, long RefundedPoints, long NetPoints, long NetFen,
+    IReadOnlyList<StatementDayResponse> Days, int CouponRedemptions, long CouponSubsidyFen, long OwedFen);
 
 public sealed record AdjustmentRequest(
     [property: Required(ErrorMessage = "缺少居民 residentId")]

@@ -193,7 +193,7 @@ public static class MerchantEndpoints
         var group = app.MapGroup("/api/merchant").WithTags("Merchant").RequireAuthorization(Policies.Merchant);
         group.MapPost("/redemptions", RedeemAsync).WithName(nameof(RedeemAsync)).WithSummary("扫码兑换积分（Idempotency-Key 请求头或 idempotencyKey 字段）");
         group.MapPost("/redemptions/{id:guid}/refund", RefundAsync).WithName(nameof(RefundAsync)).WithSummary("退款期限内全额退款");
-        group.MapGet("/statements/{month}", StatementAsync).WithName(nameof(StatementAsync)).WithSummary("月度结算单（积分与按镇街比例折算的金额，单位分）；?format=csv 或 xlsx（含合计行）");
+        group.MapGet("/statements/{month}", StatementAsync).WithName(nameof(StatementAsync)).WithSummary("月度结算单（积分与按镇街比例折算的金额、积分券补贴，单位分）；?format=csv 或 xlsx（含合计行）");
     }
 
     public static async Task<Results<Created<RedemptionReceipt>, ProblemHttpResult, ValidationProblem>> RedeemAsync(
@@ -261,15 +261,18 @@ public static class MerchantEndpoints
         if (ExportFile.Format(format) is { } file)
         {
             var rows = new List<IReadOnlyList<object>>();
-            rows.AddRange(statement.Days.Select(d => (IReadOnlyList<object>)[d.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), d.Redemptions, d.RedeemedPoints, d.RefundedPoints, d.NetPoints, YuanAmount(d.NetFen)]));
-            rows.Add(["合计", statement.Days.Sum(d => d.Redemptions), statement.RedeemedPoints, statement.RefundedPoints, statement.NetPoints, YuanAmount(statement.NetFen)]);
-            var table = new ExportTable("结算单", ["日期", "兑换笔数", "兑换积分", "退款积分", "净积分", "金额（元）"], rows);
+            rows.AddRange(statement.Days.Select(d => (IReadOnlyList<object>)[d.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), d.Redemptions, d.RedeemedPoints, d.RefundedPoints, d.NetPoints, YuanAmount(d.NetFen),
+                d.CouponRedemptions, YuanAmount(d.CouponSubsidyFen), YuanAmount(d.OwedFen)]));
+            rows.Add(["合计", statement.Days.Sum(d => d.Redemptions), statement.RedeemedPoints, statement.RefundedPoints, statement.NetPoints, YuanAmount(statement.NetFen),
+                statement.CouponRedemptions, YuanAmount(statement.CouponSubsidyFen), YuanAmount(statement.OwedFen)]);
+            var table = new ExportTable("结算单", ["日期", "兑换笔数", "兑换积分", "退款积分", "净积分", "金额（元）", "核销积分券数", "积分券补贴（元）", "应付合计（元）"], rows);
             return ExportFile.From(table, file, $"statement-{month}");
         }
 
         return TypedResults.Ok(new StatementResponse(statement.MerchantId, statement.MerchantName, month, statement.PointsPerYuan, statement.RedeemedPoints,
             statement.RefundedPoints, statement.NetPoints, statement.NetFen,
-            statement.Days.Select(d => new StatementDayResponse(d.Day, d.Redemptions, d.RedeemedPoints, d.RefundedPoints, d.NetPoints, d.NetFen)).ToList()));
+            statement.Days.Select(d => new StatementDayResponse(d.Day, d.Redemptions, d.RedeemedPoints, d.RefundedPoints, d.NetPoints, d.NetFen, d.CouponRedemptions, d.CouponSubsidyFen, d.OwedFen)).ToList(),
+            statement.CouponRedemptions, statement.CouponSubsidyFen, statement.OwedFen));
     }
 
     /// <summary>Fen as yuan text with two decimals: −20 fen is "-0.20" (the sign is kept even when the yuan part is 0).</summary>

@@ -15,7 +15,23 @@ public sealed record RedemptionReceipt(Guid Id, Guid MerchantId, Guid ResidentId
 public sealed record MerchantRedemptionResponse(Guid Id, DateTimeOffset At, long Points, long Fen, string Resident, string? Note,
     DateTimeOffset? RefundedAt, bool Refundable, DateTimeOffset RefundableUntil);
 
-public sealed record StatementDayResponse(DateOnly Day, int Redemptions, long RedeemedPoints, long RefundedPoints, long NetPoints, long NetFen);
+public sealed record StatementDayResponse(DateOnly Day, int Redemptions, long RedeemedPoints, long RefundedPoints, long NetPoints, long NetFen,
+    int CouponRedemptions = 0, long CouponSubsidyFen = 0, long OwedFen = 0);
 
 public sealed record StatementResponse(Guid MerchantId, string MerchantName, string Month, int PointsPerYuan, long RedeemedPoints, long RefundedPoints, long NetPoints, long NetFen,
-    IReadOnlyList<StatementDayResponse> Days);
+    IReadOnlyList<StatementDayResponse> Days, int CouponRedemptions = 0, long CouponSubsidyFen = 0, long OwedFen = 0);
+
+public sealed record CouponRedemptionRequest(string CouponCode, long OrderAmountFen);
+
+public sealed record CouponRedemptionResponse(Guid Id, Guid CouponId, string Title, Guid MerchantId, Guid ResidentId, long OrderAmountFen, long DiscountFen, long PayableFen,
+    int PointsCost, Guid? JournalEntryId, DateTimeOffset At);
+
+public sealed record CouponMerchantResponse(Guid Id, string Name);
+
+public sealed record CouponTemplateRequest(string Title, int? PercentOff, long? DiscountFen, int PointsCost, IReadOnlyList<Guid> MerchantIds,
+    DateTimeOffset ValidFrom, DateTimeOffset ValidTo, int PerResidentLimit, int TotalCap, int MinActivitiesLastMonth);
+
+public sealed record CouponTemplateResponse(
+    Guid Id, Guid TownId, string Title, int? PercentOff, long? DiscountFen, int PointsCost, IReadOnlyList<CouponMerchantResponse> Merchants,
+    DateTimeOffset ValidFrom, DateTimeOffset ValidTo, int PerResidentLimit, int TotalCap, int MinActivitiesLastMonth,
+    int Issued, int Used, bool Voided, DateTimeOffset? VoidedAt, DateTimeOffset CreatedAt);

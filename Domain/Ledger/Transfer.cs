@@ -16,6 +16,7 @@ public enum TransferReason
     Adjustment,
     Expiry,
     Reversal,
+    CouponRedemption,
 }
 
 /// <summary>One ledger account, named by its kind and owner (the ledger creates it on first use).</summary>

@@ -32,14 +32,27 @@ public sealed record ResidentMonth(
     public long Earned => EarnedBySource.Values.Sum();
 }
 
-public sealed record StatementDay(DateOnly Day, int Redemptions, long RedeemedPoints, long RefundedPoints, long NetPoints, long NetFen);
+/// <summary>A merchant's day: points redeemed and refunded, and the coupons taken with the subsidy (fen) the town owes for them.</summary>
+public sealed record StatementDay(DateOnly Day, int Redemptions, long RedeemedPoints, long RefundedPoints, long NetPoints, long NetFen, int CouponRedemptions = 0, long CouponSubsidyFen = 0)
+{
+    public long OwedFen => NetFen + CouponSubsidyFen;
+}
 
-public sealed record MerchantStatement(Guid MerchantId, string MerchantName, int Year, int Month, int PointsPerYuan, long RedeemedPoints, long RefundedPoints, long NetPoints, long NetFen, IReadOnlyList<StatementDay> Days);
+public sealed record MerchantStatement(Guid MerchantId, string MerchantName, int Year, int Month, int PointsPerYuan, long RedeemedPoints, long RefundedPoints, long NetPoints, long NetFen, IReadOnlyList<StatementDay> Days)
+{
+    public int CouponRedemptions => Days.Sum(d => d.CouponRedemptions);
+
+    /// <summary>The coupon discounts the town owes the merchant for the month (积分券补贴).</summary>
+    public long CouponSubsidyFen => Days.Sum(d => d.CouponSubsidyFen);
+
+    /// <summary>What the town pays the merchant: the points' value plus the coupon subsidies.</summary>
+    public long OwedFen => NetFen + CouponSubsidyFen;
+}
 
 /// <summary>Read side of the ledger: wallet pages, the consistency check, month-end summaries, merchant statements.</summary>
 public sealed class LedgerReports(PointsDbContext db)
 {
-    public static readonly TransferReason[] SpendReasons = [TransferReason.Redemption, TransferReason.MarketOrder];
+    public static readonly TransferReason[] SpendReasons = [TransferReason.Redemption, TransferReason.MarketOrder, TransferReason.CouponRedemption];
     public static readonly TransferReason[] RefundReasons = [TransferReason.RedemptionRefund, TransferReason.MarketOrderRefund];
 
     public async Task<WalletPage> WalletAsync(Guid residentId, string? cursor, int pageSize, CancellationToken ct)
@@ -238,11 +251,18 @@ public sealed class LedgerReports(PointsDbContext db)
                 .Where(e => (e.CreditAccountId == id || e.DebitAccountId == id) && e.OccurredAt >= start && e.OccurredAt < end)
                 .Select(e => new { e.OccurredAt, e.Points, In = e.CreditAccountId == id }).ToListAsync(ct)
             : [];
-        var days = rows.GroupBy(r => ShanghaiTime.Today(r.OccurredAt)).OrderBy(g => g.Key).Select(g =>
+        var coupons = await db.CouponRedemptions.AsNoTracking()
+            .Where(c => c.MerchantId == merchantId && c.CreatedAt >= start && c.CreatedAt < end)
+            .Select(c => new { c.CreatedAt, c.DiscountFen }).ToListAsync(ct);
+        var couponDays = coupons.GroupBy(c => ShanghaiTime.Today(c.CreatedAt)).ToDictionary(g => g.Key, g => (Count: g.Count(), Fen: g.Sum(c => c.DiscountFen)));
+        var pointDays = rows.GroupBy(r => ShanghaiTime.Today(r.OccurredAt)).ToDictionary(g => g.Key, g => g.ToList());
+        var days = pointDays.Keys.Union(couponDays.Keys).Order().Select(day =>
         {
+            var g = pointDays.GetValueOrDefault(day) ?? [];
             var redeemed = g.Where(r => r.In).Sum(r => r.Points);
             var refunded = g.Where(r => !r.In).Sum(r => r.Points);
-            return new StatementDay(g.Key, g.Count(r => r.In), redeemed, refunded, redeemed - refunded, ToFen(redeemed - refunded, town.PointsPerYuan));
+            var (couponCount, subsidy) = couponDays.GetValueOrDefault(day);
+            return new StatementDay(day, g.Count(r => r.In), redeemed, refunded, redeemed - refunded, ToFen(redeemed - refunded, town.PointsPerYuan), couponCount, subsidy);
         }).ToList();
         var totalRedeemed = days.Sum(d => d.RedeemedPoints);
         var totalRefunded = days.Sum(d => d.RefundedPoints);

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Points.Domain.Credit;
 using Points.Domain.Activities;
+using Points.Domain.Coupons;
 using Points.Domain.Identity;
 using Points.Domain.Jobs;
 using Points.Domain.Ledger;
@@ -102,6 +103,12 @@ public sealed class PointsDbContext(DbContextOptions<PointsDbContext> options) :
     public DbSet<ArticleComment> ArticleComments => Set<ArticleComment>();
 
     public DbSet<NegativeRecord> NegativeRecords => Set<NegativeRecord>();
+
+    public DbSet<CouponTemplate> CouponTemplates => Set<CouponTemplate>();
+
+    public DbSet<Coupon> Coupons => Set<Coupon>();
+
+    public DbSet<CouponRedemption> CouponRedemptions => Set<CouponRedemption>();
 
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 

@@ -273,6 +273,249 @@ namespace Points.Infrastructure.Persistence.Migrations
                     b.ToTable("waitlist_entries", (string)null);
                 });
 
+            modelBuilder.Entity("Points.Domain.Coupons.Coupon", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("code");
+
+                    b.Property<DateTimeOffset>("IssuedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("issued_at");
+
+                    b.Property<string>("Month")
+                        .IsRequired()
+                        .HasMaxLength(7)
+                        .HasColumnType("character varying(7)")
+                        .HasColumnName("month");
+
+                    b.Property<Guid>("ResidentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("resident_id");
+
+                    b.Property<Guid>("TemplateId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("template_id");
+
+                    b.Property<Guid>("TownId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("town_id");
+
+                    b.Property<DateTimeOffset?>("UsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("used_at");
+
+                    b.Property<Guid?>("UsedAtMerchantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("used_at_merchant_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_coupons");
+
+                    b.HasIndex("Code")
+                        .IsUnique()
+                        .HasDatabaseName("ix_coupons_code");
+
+                    b.HasIndex("ResidentId", "IssuedAt")
+                        .HasDatabaseName("ix_coupons_resident_id_issued_at");
+
+                    b.HasIndex("TemplateId", "ResidentId", "Month")
+                        .IsUnique()
+                        .HasDatabaseName("ix_coupons_template_id_resident_id_month");
+
+                    b.ToTable("coupons", (string)null);
+                });
+
+            modelBuilder.Entity("Points.Domain.Coupons.CouponRedemption", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("ActorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("actor_id");
+
+                    b.Property<Guid>("CouponId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("coupon_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("DiscountFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("discount_fen");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("fingerprint");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<Guid?>("JournalEntryId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("journal_entry_id");
+
+                    b.Property<Guid>("MerchantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("merchant_id");
+
+                    b.Property<long>("OrderAmountFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("order_amount_fen");
+
+                    b.Property<int>("PointsCost")
+                        .HasColumnType("integer")
+                        .HasColumnName("points_cost");
+
+                    b.Property<Guid>("ResidentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("resident_id");
+
+                    b.Property<Guid>("TemplateId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("template_id");
+
+                    b.Property<Guid>("TownId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("town_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_coupon_redemptions");
+
+                    b.HasIndex("CouponId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_coupon_redemptions_coupon_id");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_coupon_redemptions_idempotency_key");
+
+                    b.HasIndex("MerchantId", "CreatedAt")
+                        .HasDatabaseName("ix_coupon_redemptions_merchant_id_created_at");
+
+                    b.ToTable("coupon_redemptions", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_coupon_redemptions_amounts", "order_amount_fen > 0 AND discount_fen >= 0 AND points_cost >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("Points.Domain.Coupons.CouponTemplate", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("CreatedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by");
+
+                    b.Property<long?>("DiscountFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("discount_fen");
+
+                    b.Property<int>("Issued")
+                        .HasColumnType("integer")
+                        .HasColumnName("issued");
+
+                    b.Property<int>("MinActivitiesLastMonth")
+                        .HasColumnType("integer")
+                        .HasColumnName("min_activities_last_month");
+
+                    b.Property<int>("PerResidentLimit")
+                        .HasColumnType("integer")
+                        .HasColumnName("per_resident_limit");
+
+                    b.Property<int?>("PercentOff")
+                        .HasColumnType("integer")
+                        .HasColumnName("percent_off");
+
+                    b.Property<int>("PointsCost")
+                        .HasColumnType("integer")
+                        .HasColumnName("points_cost");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("title");
+
+                    b.Property<int>("TotalCap")
+                        .HasColumnType("integer")
+                        .HasColumnName("total_cap");
+
+                    b.Property<Guid>("TownId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("town_id");
+
+                    b.Property<DateTimeOffset>("ValidFrom")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("valid_from");
+
+                    b.Property<DateTimeOffset>("ValidTo")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("valid_to");
+
+                    b.Property<DateTimeOffset?>("VoidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("voided_at");
+
+                    b.Property<Guid?>("VoidedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("voided_by");
+
+                    b.HasKey("Id")
+                        .HasName("pk_coupon_templates");
+
+                    b.HasIndex("TownId", "CreatedAt")
+                        .HasDatabaseName("ix_coupon_templates_town_id_created_at");
+
+                    b.ToTable("coupon_templates", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_coupon_templates_issued_within_cap", "issued >= 0 AND issued <= total_cap");
+                        });
+                });
+
+            modelBuilder.Entity("Points.Domain.Coupons.CouponTemplateMerchant", b =>
+                {
+                    b.Property<Guid>("TemplateId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("template_id");
+
+                    b.Property<Guid>("MerchantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("merchant_id");
+
+                    b.HasKey("TemplateId", "MerchantId")
+                        .HasName("pk_coupon_template_merchants");
+
+                    b.HasIndex("MerchantId")
+                        .HasDatabaseName("ix_coupon_template_merchants_merchant_id");
+
+                    b.ToTable("coupon_template_merchants", (string)null);
+                });
+
             modelBuilder.Entity("Points.Domain.Credit.CreditAppeal", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2602,6 +2845,36 @@ namespace Points.Infrastructure.Persistence.Migrations
                         .HasConstraintName("fk_waitlist_entries_users_resident_id");
                 });
 
+            modelBuilder.Entity("Points.Domain.Coupons.Coupon", b =>
+                {
+                    b.HasOne("Points.Domain.Coupons.CouponTemplate", null)
+                        .WithMany()
+                        .HasForeignKey("TemplateId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_coupons_coupon_templates_template_id");
+                });
+
+            modelBuilder.Entity("Points.Domain.Coupons.CouponRedemption", b =>
+                {
+                    b.HasOne("Points.Domain.Coupons.Coupon", null)
+                        .WithMany()
+                        .HasForeignKey("CouponId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_coupon_redemptions_coupons_coupon_id");
+                });
+
+            modelBuilder.Entity("Points.Domain.Coupons.CouponTemplateMerchant", b =>
+                {
+                    b.HasOne("Points.Domain.Coupons.CouponTemplate", null)
+                        .WithMany("Merchants")
+                        .HasForeignKey("TemplateId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_coupon_template_merchants_coupon_templates_template_id");
+                });
+
             modelBuilder.Entity("Points.Domain.Credit.CreditAppeal", b =>
                 {
                     b.HasOne("Points.Domain.Identity.UserAccount", null)
@@ -2923,6 +3196,11 @@ namespace Points.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_grids_communities_community_id");
+                });
+
+            modelBuilder.Entity("Points.Domain.Coupons.CouponTemplate", b =>
+                {
+                    b.Navigation("Merchants");
                 });
 #pragma warning restore 612, 618
         }
