@@ -125,6 +125,7 @@ public static class DependencyInjection
         services.AddScoped<Seeding.IDemoSeedContributor, MarketDemoSeed>();
         services.AddScheduledJob<PointsExpiryJob>();
         services.AddScheduledJob<Participation.AwardBackfillJob>();
+        services.AddScheduledJob<Participation.HazardEscalationJob>();
         services.AddScoped<JobLeaseStore>();
         services.AddHostedService(sp => sp.GetRequiredService<JobScheduler>());
         services.AddSingleton<JobScheduler>();

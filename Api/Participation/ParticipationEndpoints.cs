@@ -20,6 +20,8 @@ public static class ParticipationEndpoints
         app.MapUploads();
         app.MapDeclarations();
         app.MapHazards();
+        Regions.GridEndpoints.MapGrids(app);
+        app.MapReportStats();
         app.MapLearning();
         app.MapNegativeRecords();
         app.MapHonorRoll();
