@@ -306,7 +306,7 @@ public sealed class HazardReport
             return HazardErrors.NotFound;
         }
 
-        if (Status != HazardStatus.Closed || (RatedAt is not null && RatedAt >= ClosedAt))
+        if (Status != HazardStatus.Closed || RatedAt is not null)
         {
             return HazardErrors.NotRatable;
         }
@@ -325,9 +325,11 @@ public sealed class HazardReport
             return false;
         }
 
+        // The 不满意 stays on record until the reporter rates the second closing.
         Reopened = true;
         Status = HazardStatus.Accepted;
         ClosedAt = null;
+        RatedAt = null;
         LastActionAt = now;
         return true;
     }

@@ -45,7 +45,7 @@ public sealed class RouteRoleMatrixTests(PointsApiFactory factory) : IClassFixtu
         ["GET /api/credit/appeals/"] = "Staff",
         ["GET /api/declarations/{id:guid}"] = "Any",
         ["GET /api/declarations/mine"] = "Any",
-        ["GET /api/declarations/settings"] = "Admin, CommunityStaff, Merchant, Platform, Resident, TownStaff", // a bank belongs to no town
+        ["GET /api/declarations/settings"] = "Admin, CommunityStaff, GridWorker, Merchant, MicroGridLeader, Platform, Resident, TownStaff", // a bank belongs to no town
         ["GET /api/hazards/"] = "Admin, CommunityStaff, GridWorker, TownStaff",
         ["GET /api/regions/tree"] = "Admin, CommunityStaff, GridWorker, TownStaff",
         ["GET /api/report-stats/"] = "Staff",

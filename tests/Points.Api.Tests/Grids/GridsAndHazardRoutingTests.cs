@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Points.Api.Tests.Infrastructure;
 using Points.Domain.Identity;
 using Points.Infrastructure.Participation;
@@ -100,7 +101,7 @@ public sealed class GridsAndHazardRoutingTests(PointsApiFactory factory) : IClas
 
         await ProblemAssert.IsProblemAsync(wrongWorker, HttpStatusCode.UnprocessableEntity, "hazard.worker_not_in_grid");
         Assert.Equal(HttpStatusCode.OK, assign.StatusCode);
-        await ProblemAssert.IsProblemAsync(noReason, HttpStatusCode.BadRequest, "hazard.reason_required");
+        await ProblemAssert.IsProblemAsync(noReason, HttpStatusCode.BadRequest, "validation.failed");
         var greenBody = await green.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("Green", greenBody.GetProperty("urgency").GetString());
         Assert.True(greenBody.GetProperty("closeDueAt").GetDateTimeOffset() > reportedAt.AddDays(5), greenBody.ToString());
