@@ -22,6 +22,7 @@ public static class ParticipationEndpoints
         app.MapHazards();
         Regions.GridEndpoints.MapGrids(app);
         app.MapReportStats();
+        app.MapHazardSettings();
         app.MapLearning();
         app.MapNegativeRecords();
         app.MapHonorRoll();

@@ -49,6 +49,8 @@ public sealed class RouteRoleMatrixTests(PointsApiFactory factory) : IClassFixtu
         ["GET /api/hazards/"] = "Admin, CommunityStaff, GridWorker, TownStaff",
         ["GET /api/regions/tree"] = "Admin, CommunityStaff, GridWorker, TownStaff",
         ["GET /api/report-stats/"] = "Staff",
+        ["GET /api/towns/{townId:guid}/hazard-settings/"] = "Town",
+        ["PUT /api/towns/{townId:guid}/hazard-settings/"] = "Town",
         ["POST /api/grids/{id:guid}/micro-grids"] = "Town",
         ["PUT /api/grids/{id:guid}/workers"] = "Town",
         ["PUT /api/micro-grids/{id:guid}/leader"] = "Staff",

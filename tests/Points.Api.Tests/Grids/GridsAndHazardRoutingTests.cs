@@ -225,6 +225,36 @@ public sealed class GridsAndHazardRoutingTests(PointsApiFactory factory) : IClas
         Assert.Equal([DongshanGrid1], worker.GetProperty("children").EnumerateArray().SelectMany(c => c.GetProperty("children").EnumerateArray()).Select(g => g.GetProperty("id").GetGuid()).ToList());
     }
 
+    [Fact]
+    public async Task HazardSettings_TownCalendar_HolidaysMoveTheDeadline_BadPolicy400_CommunityStaffRefused()
+    {
+        var town = await factory.StaffAsync("town-staff");
+        var url = $"/api/towns/{PointsApiFactory.DemoTownId}/hazard-settings";
+        var today = DateOnly.FromDateTime(factory.Clock.GetUtcNow().ToOffset(TimeSpan.FromHours(8)).DateTime);
+        var holidays = Enumerable.Range(1, 10).Select(d => today.AddDays(d)).ToArray();
+        try
+        {
+            var bad = await town.PutAsJsonAsync(url, new { acceptWorkingDays = 3, closeWorkingDays = 2, redAcceptHours = 2, redCloseHours = 24 });
+            var put = await town.PutAsJsonAsync(url, new { acceptWorkingDays = 1, closeWorkingDays = 5, redAcceptHours = 2, redCloseHours = 24, holidays });
+            var community = await (await factory.StaffAsync("staff-dongshan")).GetAsync(url);
+
+            await ProblemAssert.IsProblemAsync(bad, HttpStatusCode.BadRequest, "town.hazard_deadlines_invalid");
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+            Assert.Equal(10, (await town.GetFromJsonAsync<JsonElement>(url)).GetProperty("holidays").GetArrayLength());
+            await ProblemAssert.IsProblemAsync(community, HttpStatusCode.Forbidden, "auth.forbidden");
+
+            // The next ten days are holidays: a green report's accept deadline falls after them.
+            var id = await ReportAsync(await factory.ResidentAsync(21), "Environment");
+            var report = await town.GetFromJsonAsync<JsonElement>($"/api/hazards/{id}");
+            var due = DateOnly.FromDateTime(report.GetProperty("acceptDueAt").GetDateTimeOffset().ToOffset(TimeSpan.FromHours(8)).DateTime);
+            Assert.True(due > holidays[^1], $"accept due {due}, last holiday {holidays[^1]}");
+        }
+        finally
+        {
+            await town.PutAsJsonAsync(url, new { acceptWorkingDays = 1, closeWorkingDays = 5, redAcceptHours = 2, redCloseHours = 24 });
+        }
+    }
+
     private async Task<int> RunJobAsync(Guid onlyFor)
     {
         await using var scope = factory.Services.CreateAsyncScope();
