@@ -130,6 +130,7 @@ public static class DependencyInjection
         services.AddScheduledJob<Coupons.CouponIssueJob>();
         services.AddScheduledJob<PointsExpiryJob>();
         services.AddScheduledJob<Participation.AwardBackfillJob>();
+        services.AddScheduledJob<Participation.HazardEscalationJob>();
         services.AddScoped<JobLeaseStore>();
         services.AddHostedService(sp => sp.GetRequiredService<JobScheduler>());
         services.AddSingleton<JobScheduler>();

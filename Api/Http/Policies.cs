@@ -11,6 +11,7 @@ public static class Policies
 {
     public const string Resident = "resident";
     public const string Staff = "staff";
+    public const string GridStaff = "grid-staff";
     public const string TownStaff = "town-staff";
     public const string Admin = "admin";
     public const string AdminOrPlatform = "admin-or-platform";
@@ -21,6 +22,7 @@ public static class Policies
     public static AuthorizationBuilder AddPointsPolicies(this AuthorizationBuilder builder) => builder
         .AddPolicy(Resident, p => p.RequireRole(Roles.Resident))
         .AddPolicy(Staff, p => p.RequireRole(Roles.Staff))
+        .AddPolicy(GridStaff, p => p.RequireRole(Roles.GridStaff))
         .AddPolicy(TownStaff, p => p.RequireRole(Roles.TownStaff, Roles.Admin))
         .AddPolicy(Admin, p => p.RequireRole(Roles.Admin))
         .AddPolicy(AdminOrPlatform, p => p.RequireRole(Roles.Admin, Roles.Platform))

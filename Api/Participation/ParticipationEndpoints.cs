@@ -21,6 +21,9 @@ public static class ParticipationEndpoints
         app.MapUploads();
         app.MapDeclarations();
         app.MapHazards();
+        Regions.GridEndpoints.MapGrids(app);
+        app.MapReportStats();
+        app.MapHazardSettings();
         app.MapLearning();
         app.MapNegativeRecords();
         app.MapHonorRoll();

@@ -58,7 +58,10 @@ public sealed record ReviewDeclarationRequest(string Decision, string? Reason, i
 
 public sealed record HazardResponse(
     Guid Id, Guid CommunityId, string Category, string Description, string Address, IReadOnlyList<Guid> PhotoIds, string Status, int? AwardedPoints,
-    DateTimeOffset ReportedAt, DateTimeOffset LastActionAt, int Version);
+    DateTimeOffset ReportedAt, DateTimeOffset LastActionAt, int Version,
+    string Urgency = "Green", Guid? AssigneeId = null, DateTimeOffset? AcceptDueAt = null, DateTimeOffset? CloseDueAt = null, bool Overdue = false, string Level = "Grid");
+
+public sealed record EscalateHazardRequest(string Reason, int? Version);
 
 public sealed record ResidentListItem(Guid Id, string DisplayName, string? PhoneMasked, Guid? CommunityId, string? CommunityName, Guid? GridId, string? GridName, bool IsActive);
 

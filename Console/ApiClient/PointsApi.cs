@@ -96,6 +96,9 @@ public sealed partial class PointsApi(HttpClient http, Session session, TimeProv
 
     public Task<ApiResult<List<HazardResponse>>> HazardsAsync() => GetAsync<List<HazardResponse>>("api/hazards");
 
+    public Task<ApiResult<HazardResponse>> EscalateHazardAsync(Guid id, EscalateHazardRequest request) =>
+        SendAsync<HazardResponse>(HttpMethod.Post, $"api/hazards/{id}/escalate", request);
+
     public Task<ApiResult<HazardResponse>> TransitionHazardAsync(Guid id, HazardTransitionRequest request) =>
         SendAsync<HazardResponse>(HttpMethod.Post, $"api/hazards/{id}/transitions", request);
 

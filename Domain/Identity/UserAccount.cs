@@ -48,6 +48,9 @@ public sealed class UserAccount
 
     public Guid? GridId { get; private set; }
 
+    /// <summary>The resident's address as a micro-grid (微网格) of their grid; staff set it.</summary>
+    public Guid? MicroGridId { get; private set; }
+
     /// <summary>For merchant operators: the merchant they act for.</summary>
     public Guid? MerchantId { get; private set; }
 
@@ -200,6 +203,22 @@ public sealed class UserAccount
 
         CommunityId = approved.ToCommunityId;
         GridId = approved.ToGridId;
+        MicroGridId = null;
+    }
+
+    /// <summary>Staff record the resident's address as a micro-grid; it also sets their community and grid to the micro-grid's.</summary>
+    public Result<UserAccount> SetMicroGrid(Regions.MicroGrid microGrid)
+    {
+        ArgumentNullException.ThrowIfNull(microGrid);
+        if (Role != Role.Resident || microGrid.TownId != TownId)
+        {
+            return Regions.MicroGridErrors.LeaderNotResident;
+        }
+
+        CommunityId = microGrid.CommunityId;
+        GridId = microGrid.GridId;
+        MicroGridId = microGrid.Id;
+        return this;
     }
 
     public Result<UserAccount> Rename(string displayName)

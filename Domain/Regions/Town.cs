@@ -52,6 +52,31 @@ public sealed class Town
     /// </summary>
     public string? WeChatTemplates { get; private set; }
 
+    /// <summary>Hazard deadlines and the working calendar as JSON (<see cref="HazardSettings"/>); null: the defaults, Monday to Friday.</summary>
+    public string? HazardSettingsJson { get; private set; }
+
+    public const int HazardSettingsMaxLength = 8000;
+    public const int MaxCalendarDays = 200;
+
+    public HazardSettings Hazards => HazardSettings.Parse(HazardSettingsJson);
+
+    public Common.Result<Town> SetHazardSettings(HazardSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (!settings.Policy.IsValid)
+        {
+            return Common.DomainError.Validation("town.hazard_deadlines_invalid", "隐患时限不正确：受理 1–60 个工作日（红色 1–336 小时），办结不早于受理");
+        }
+
+        if (settings.Holidays.Count + settings.Workdays.Count > MaxCalendarDays)
+        {
+            return Common.DomainError.Validation("town.calendar_invalid", "节假日和调休工作日合计不超过200天");
+        }
+
+        HazardSettingsJson = settings.ToJson();
+        return this;
+    }
+
     public const int WeChatTemplateIdMaxLength = 64;
     public const int WeChatTemplatesMaxLength = 2000;
 
@@ -135,4 +160,17 @@ public sealed class Town
         RefundWindowDays = refundWindowDays ?? RefundWindowDays;
         return this;
     }
+}
+
+/// <summary>A town's hazard deadlines and its working calendar (holidays, make-up working days).</summary>
+public sealed record HazardSettings(Participation.HazardDeadlinePolicy Policy, IReadOnlyList<DateOnly> Holidays, IReadOnlyList<DateOnly> Workdays)
+{
+    public static readonly HazardSettings Default = new(Participation.HazardDeadlinePolicy.Default, [], []);
+
+    public Participation.WorkCalendar Calendar => new(Holidays, Workdays);
+
+    public static HazardSettings Parse(string? json) =>
+        string.IsNullOrWhiteSpace(json) ? Default : System.Text.Json.JsonSerializer.Deserialize<HazardSettings>(json) ?? Default;
+
+    public string ToJson() => System.Text.Json.JsonSerializer.Serialize(this with { Holidays = [.. Holidays.Distinct().Order()], Workdays = [.. Workdays.Distinct().Order()] });
 }

@@ -33,6 +33,7 @@ public sealed class ParticipationSeed : IDemoSeedContributor
         var reporterId = town.ResidentIds[2];
         var hazard = HazardReport.Report(DemoSeeder.StableId("hazard:demo"), reporterId, town.TownId, town.CommunityIds[0], town.GridIds[1], HazardCategory.Electrical,
             "村道旁电线杆的电线下垂，离地面不到两米。", 30.0312, 120.8731, "东山村村道12号旁", [], now.AddHours(-3)).Value;
+        hazard.Schedule(HazardDeadlinePolicy.DefaultUrgency(hazard.Category), HazardDeadlinePolicy.Default, WorkCalendar.WeekdaysOnly, null);
         db.HazardReports.Add(hazard);
         db.ParticipationEvents.Add(new TimelineEvent(DemoSeeder.StableId("hazard:demo:reported"), TimelineSubject.HazardReport, hazard.Id, nameof(HazardStatus.Reported), reporterId, null, null, now.AddHours(-3)));
         await db.SaveChangesAsync(ct);

@@ -28,6 +28,10 @@ public sealed class PointsDbContext(DbContextOptions<PointsDbContext> options) :
 
     public DbSet<Grid> Grids => Set<Grid>();
 
+    public DbSet<MicroGrid> MicroGrids => Set<MicroGrid>();
+
+    public DbSet<GridAssignment> GridAssignments => Set<GridAssignment>();
+
     public DbSet<CommunityMove> CommunityMoves => Set<CommunityMove>();
 
     public DbSet<UserAccount> Users => Set<UserAccount>();

@@ -92,8 +92,18 @@ public static class DemoSeeder
             UserAccount.NewStaff(StableId("user:staff-xihu"), Role.CommunityStaff, "staff-xihu", passwordHash, "西湖社区工作人员", town.Id, communities[1].Id, null, now),
             UserAccount.NewStaff(StableId("user:merchant-market"), Role.Merchant, "merchant-market", passwordHash, "超市收银员", town.Id, null, merchants[0].Id, now),
             UserAccount.NewStaff(StableId("user:merchant-barber"), Role.Merchant, "merchant-barber", passwordHash, "理发店店主", town.Id, null, merchants[1].Id, now),
+            UserAccount.NewStaff(StableId("user:grid-worker"), Role.GridWorker, "grid-worker", passwordHash, "东山村第1网格网格员", town.Id, null, null, now),
         };
         db.Users.AddRange(staff);
+
+        // Four levels: the first grid of 东山村 has a grid worker and two micro-grids (a building and a villagers' group).
+        db.GridAssignments.Add(new GridAssignment(grids[0].Id, StableId("user:grid-worker"), now));
+        var microGrids = new[]
+        {
+            MicroGrid.Create(StableId("micro-grid:0:1:building-1"), town.Id, grids[0], "1号楼", MicroGridKind.Building, now).Value,
+            MicroGrid.Create(StableId("micro-grid:0:1:group-1"), town.Id, grids[0], "东山一组", MicroGridKind.VillageGroup, now).Value,
+        };
+        db.MicroGrids.AddRange(microGrids);
 
         var residents = new List<UserAccount>();
         for (var i = 1; i <= 50; i++)
@@ -105,6 +115,12 @@ public static class DemoSeeder
         }
 
         db.Users.AddRange(residents);
+        await db.SaveChangesAsync(ct);
+        foreach (var resident in residents.Where(r => r.GridId == grids[0].Id).Take(6))
+        {
+            resident.SetMicroGrid(microGrids[residents.IndexOf(resident) % 8 == 0 ? 0 : 1]);
+        }
+
         await db.SaveChangesAsync(ct);
 
         var ledger = sp.GetRequiredService<LedgerService>();

@@ -158,8 +158,14 @@ public sealed partial class ConsoleLoopTests(ConsoleServer server) : IClassFixtu
         await staff.GetByRole(AriaRole.Link, new() { Name = "数据看板" }).ClickAsync();
         await staff.GetByRole(AriaRole.Img, new() { Name = "近六个月积分发放与消费" }).WaitForAsync();
         await ConsoleServer.ScreenshotAsync(staff, "09-dashboard");
+        var fire = await resident.PostAsJsonAsync("/api/hazards", new { category = "Fire", description = "楼道堆放纸箱，堵住消防通道", latitude = 30.03, longitude = 120.87, address = "东山村3号楼楼道" });
+        Assert.Equal(HttpStatusCode.Created, fire.StatusCode);
         await staff.GetByRole(AriaRole.Link, new() { Name = "隐患" }).ClickAsync();
         await staff.GetByRole(AriaRole.Heading, new() { Name = "隐患处理看板" }).WaitForAsync();
+        var card = staff.Locator(".board-card", new() { HasText = "堵住消防通道" });
+        await card.GetByText("红色").WaitForAsync();
+        await card.GetByRole(AriaRole.Button, new() { Name = "上报上级" }).ClickAsync();
+        await card.GetByText("村社处理").WaitForAsync();
         await ConsoleServer.ScreenshotAsync(staff, "10-hazards");
     }
 

@@ -25,6 +25,7 @@ internal sealed class UserAccountConfiguration : IEntityTypeConfiguration<UserAc
         b.HasIndex(x => x.PhoneHash).IsUnique();
         b.HasIndex(x => x.Username).IsUnique();
         b.HasIndex(x => new { x.CommunityId, x.Role });
+        b.HasIndex(x => x.MicroGridId);
         b.HasOne<Town>().WithMany().HasForeignKey(x => x.TownId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Community>().WithMany().HasForeignKey(x => x.CommunityId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Grid>().WithMany().HasForeignKey(x => x.GridId).OnDelete(DeleteBehavior.Restrict);

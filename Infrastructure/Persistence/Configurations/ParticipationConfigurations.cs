@@ -87,6 +87,16 @@ internal sealed class HazardReportConfiguration : IEntityTypeConfiguration<Hazar
         b.Ignore(x => x.PhotoIdList);
         b.HasIndex(x => new { x.ReporterId, x.ReportedAt });
         b.HasIndex(x => new { x.CommunityId, x.Status });
+        b.Property(x => x.Urgency).HasConversion<string>().HasMaxLength(16);
+        b.Property(x => x.Level).HasConversion<string>().HasMaxLength(16);
+        b.Property(x => x.Rating).HasConversion<string>().HasMaxLength(32);
+        b.Property(x => x.UrgencyReason).HasMaxLength(HazardReport.NoteMaxLength);
+        b.Property(x => x.RatingComment).HasMaxLength(HazardReport.NoteMaxLength);
+        b.Ignore(x => x.IsOpen);
+        b.HasIndex(x => new { x.TownId, x.ReportedAt });
+        b.HasIndex(x => new { x.GridId, x.Status });
+        b.HasIndex(x => x.EscalateAt);
+        b.HasIndex(x => x.AssigneeId);
         b.HasOne<UserAccount>().WithMany().HasForeignKey(x => x.ReporterId).OnDelete(DeleteBehavior.Restrict);
     }
 }

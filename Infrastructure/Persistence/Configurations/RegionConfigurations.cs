@@ -15,6 +15,37 @@ internal sealed class TownConfiguration : IEntityTypeConfiguration<Town>
         b.Ignore(x => x.MarketDayList);
         b.Property(x => x.WeChatTemplates).HasMaxLength(Town.WeChatTemplatesMaxLength);
         b.Ignore(x => x.WeChatTemplateMap);
+        b.Property(x => x.HazardSettingsJson).HasMaxLength(Town.HazardSettingsMaxLength);
+        b.Ignore(x => x.Hazards);
+    }
+}
+
+internal sealed class MicroGridConfiguration : IEntityTypeConfiguration<MicroGrid>
+{
+    public void Configure(EntityTypeBuilder<MicroGrid> b)
+    {
+        b.ToTable("micro_grids");
+        b.HasKey(x => x.Id);
+        b.Property(x => x.Name).HasMaxLength(MicroGrid.NameMaxLength).IsRequired();
+        b.Property(x => x.Kind).HasConversion<string>().HasMaxLength(32);
+        b.HasIndex(x => new { x.GridId, x.Name }).IsUnique();
+        b.HasIndex(x => x.TownId);
+        b.HasOne<Town>().WithMany().HasForeignKey(x => x.TownId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Community>().WithMany().HasForeignKey(x => x.CommunityId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Grid>().WithMany().HasForeignKey(x => x.GridId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Domain.Identity.UserAccount>().WithMany().HasForeignKey(x => x.LeaderId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class GridAssignmentConfiguration : IEntityTypeConfiguration<GridAssignment>
+{
+    public void Configure(EntityTypeBuilder<GridAssignment> b)
+    {
+        b.ToTable("grid_assignments");
+        b.HasKey(x => new { x.GridId, x.WorkerId });
+        b.HasIndex(x => x.WorkerId);
+        b.HasOne<Grid>().WithMany().HasForeignKey(x => x.GridId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Domain.Identity.UserAccount>().WithMany().HasForeignKey(x => x.WorkerId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 

@@ -1167,6 +1167,10 @@ namespace Points.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("merchant_id");
 
+                    b.Property<Guid?>("MicroGridId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("micro_grid_id");
+
                     b.Property<bool>("MustChangePassword")
                         .HasColumnType("boolean")
                         .HasColumnName("must_change_password");
@@ -1237,6 +1241,9 @@ namespace Points.Infrastructure.Persistence.Migrations
 
                     b.HasIndex("MerchantId")
                         .HasDatabaseName("ix_users_merchant_id");
+
+                    b.HasIndex("MicroGridId")
+                        .HasDatabaseName("ix_users_micro_grid_id");
 
                     b.HasIndex("PhoneHash")
                         .IsUnique()
@@ -2246,11 +2253,23 @@ namespace Points.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<DateTimeOffset>("AcceptDueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("accept_due_at");
+
+                    b.Property<DateTimeOffset?>("AcceptedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("accepted_at");
+
                     b.Property<string>("Address")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("address");
+
+                    b.Property<Guid?>("AssigneeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("assignee_id");
 
                     b.Property<int?>("AwardedPoints")
                         .HasColumnType("integer")
@@ -2262,6 +2281,14 @@ namespace Points.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(32)")
                         .HasColumnName("category");
 
+                    b.Property<DateTimeOffset>("CloseDueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("close_due_at");
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("closed_at");
+
                     b.Property<Guid>("CommunityId")
                         .HasColumnType("uuid")
                         .HasColumnName("community_id");
@@ -2271,6 +2298,10 @@ namespace Points.Infrastructure.Persistence.Migrations
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)")
                         .HasColumnName("description");
+
+                    b.Property<DateTimeOffset?>("EscalateAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("escalate_at");
 
                     b.Property<Guid?>("GridId")
                         .HasColumnType("uuid")
@@ -2284,6 +2315,12 @@ namespace Points.Infrastructure.Persistence.Migrations
                         .HasColumnType("double precision")
                         .HasColumnName("latitude");
 
+                    b.Property<string>("Level")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("level");
+
                     b.Property<double>("Longitude")
                         .HasColumnType("double precision")
                         .HasColumnName("longitude");
@@ -2294,10 +2331,28 @@ namespace Points.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(400)")
                         .HasColumnName("photo_ids");
 
+                    b.Property<DateTimeOffset?>("RatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("rated_at");
+
+                    b.Property<string>("Rating")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("rating");
+
+                    b.Property<string>("RatingComment")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("rating_comment");
+
                     b.Property<string>("Rejection")
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
                         .HasColumnName("rejection");
+
+                    b.Property<bool>("Reopened")
+                        .HasColumnType("boolean")
+                        .HasColumnName("reopened");
 
                     b.Property<DateTimeOffset>("ReportedAt")
                         .HasColumnType("timestamp with time zone")
@@ -2317,6 +2372,17 @@ namespace Points.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("town_id");
 
+                    b.Property<string>("Urgency")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("urgency");
+
+                    b.Property<string>("UrgencyReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("urgency_reason");
+
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("integer")
@@ -2325,11 +2391,23 @@ namespace Points.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_hazard_reports");
 
+                    b.HasIndex("AssigneeId")
+                        .HasDatabaseName("ix_hazard_reports_assignee_id");
+
+                    b.HasIndex("EscalateAt")
+                        .HasDatabaseName("ix_hazard_reports_escalate_at");
+
                     b.HasIndex("CommunityId", "Status")
                         .HasDatabaseName("ix_hazard_reports_community_id_status");
 
+                    b.HasIndex("GridId", "Status")
+                        .HasDatabaseName("ix_hazard_reports_grid_id_status");
+
                     b.HasIndex("ReporterId", "ReportedAt")
                         .HasDatabaseName("ix_hazard_reports_reporter_id_reported_at");
+
+                    b.HasIndex("TownId", "ReportedAt")
+                        .HasDatabaseName("ix_hazard_reports_town_id_reported_at");
 
                     b.ToTable("hazard_reports", (string)null);
                 });
@@ -2691,6 +2769,87 @@ namespace Points.Infrastructure.Persistence.Migrations
                     b.ToTable("grids", (string)null);
                 });
 
+            modelBuilder.Entity("Points.Domain.Regions.GridAssignment", b =>
+                {
+                    b.Property<Guid>("GridId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("grid_id");
+
+                    b.Property<Guid>("WorkerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("worker_id");
+
+                    b.Property<DateTimeOffset>("AssignedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("assigned_at");
+
+                    b.HasKey("GridId", "WorkerId")
+                        .HasName("pk_grid_assignments");
+
+                    b.HasIndex("WorkerId")
+                        .HasDatabaseName("ix_grid_assignments_worker_id");
+
+                    b.ToTable("grid_assignments", (string)null);
+                });
+
+            modelBuilder.Entity("Points.Domain.Regions.MicroGrid", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("CommunityId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("community_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("GridId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("grid_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<Guid?>("LeaderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("leader_id");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("name");
+
+                    b.Property<Guid>("TownId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("town_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_micro_grids");
+
+                    b.HasIndex("CommunityId")
+                        .HasDatabaseName("ix_micro_grids_community_id");
+
+                    b.HasIndex("LeaderId")
+                        .HasDatabaseName("ix_micro_grids_leader_id");
+
+                    b.HasIndex("TownId")
+                        .HasDatabaseName("ix_micro_grids_town_id");
+
+                    b.HasIndex("GridId", "Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_micro_grids_grid_id_name");
+
+                    b.ToTable("micro_grids", (string)null);
+                });
+
             modelBuilder.Entity("Points.Domain.Regions.Town", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2701,6 +2860,11 @@ namespace Points.Infrastructure.Persistence.Migrations
                     b.Property<int>("DailyEarningCap")
                         .HasColumnType("integer")
                         .HasColumnName("daily_earning_cap");
+
+                    b.Property<string>("HazardSettingsJson")
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)")
+                        .HasColumnName("hazard_settings_json");
 
                     b.Property<string>("MarketDays")
                         .IsRequired()
@@ -3196,6 +3360,53 @@ namespace Points.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_grids_communities_community_id");
+                });
+
+            modelBuilder.Entity("Points.Domain.Regions.GridAssignment", b =>
+                {
+                    b.HasOne("Points.Domain.Regions.Grid", null)
+                        .WithMany()
+                        .HasForeignKey("GridId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_grid_assignments_grids_grid_id");
+
+                    b.HasOne("Points.Domain.Identity.UserAccount", null)
+                        .WithMany()
+                        .HasForeignKey("WorkerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_grid_assignments_users_worker_id");
+                });
+
+            modelBuilder.Entity("Points.Domain.Regions.MicroGrid", b =>
+                {
+                    b.HasOne("Points.Domain.Regions.Community", null)
+                        .WithMany()
+                        .HasForeignKey("CommunityId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_micro_grids_communities_community_id");
+
+                    b.HasOne("Points.Domain.Regions.Grid", null)
+                        .WithMany()
+                        .HasForeignKey("GridId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_micro_grids_grids_grid_id");
+
+                    b.HasOne("Points.Domain.Identity.UserAccount", null)
+                        .WithMany()
+                        .HasForeignKey("LeaderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_micro_grids_users_leader_id");
+
+                    b.HasOne("Points.Domain.Regions.Town", null)
+                        .WithMany()
+                        .HasForeignKey("TownId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_micro_grids_towns_town_id");
                 });
 
             modelBuilder.Entity("Points.Domain.Coupons.CouponTemplate", b =>

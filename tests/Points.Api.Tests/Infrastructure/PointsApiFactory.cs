@@ -109,6 +109,7 @@ public class PointsApiFactory : WebApplicationFactory<Program>
         "admin" => Role.Admin,
         "platform" => Role.Platform,
         "town-staff" => Role.TownStaff,
+        "grid-worker" => Role.GridWorker,
         var s when s.StartsWith("merchant-", StringComparison.Ordinal) => Role.Merchant,
         _ => Role.CommunityStaff,
     }, username);
