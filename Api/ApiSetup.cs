@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using Points.Api.Activities;
 using Points.Api.Administration;
+using Points.Api.Audit;
 using Points.Api.Auth;
 using Points.Api.Credit;
 using Points.Api.Http;
@@ -204,6 +205,7 @@ public static class ApiSetup
         app.UseRouting();
         app.UseRequestSizeLimit();
         app.UseAuthentication();
+        app.UseAuditActor();
         app.UsePasswordChangeGate();
         app.UseAuthorization();
         app.UseControlCharacterGuard();
@@ -243,6 +245,7 @@ public static class ApiSetup
         app.MapWeChatPush();
         app.MapParticipation();
         app.MapResidents();
+        app.MapAudit();
         app.MapConsole();
         return app;
     }

@@ -3,9 +3,11 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Points.Domain.Audit;
 using Points.Domain.Common;
 using Points.Domain.Ledger;
 using Points.Domain.Notifications;
+using Points.Infrastructure.Audit;
 using Points.Infrastructure.Notifications;
 using Points.Infrastructure.Persistence;
 
@@ -154,6 +156,13 @@ public sealed class RedemptionService(PointsDbContext db, LedgerService ledger, 
         batch.Insert(entry).Insert(redemption)
             .Set<Paycode>(found.PaycodeId, (nameof(Paycode.UsedAt), now), (nameof(Paycode.RedemptionId), redemptionId))
             .Insert(receipt);
+        // The merchant's write is audited inside the same batch (one more INSERT, no extra round trip).
+        if (AuditLog.For(now, nameof(Redemption), redemptionId, AuditAction.Added, null,
+                new { redemption.MerchantId, redemption.ResidentId, redemption.Points, PaycodeId = found.PaycodeId, JournalEntryId = entry.Id, redemption.Note }) is { } audit)
+        {
+            batch.Insert(audit);
+        }
+
         try
         {
             await batch.ExecuteAsync(ct);

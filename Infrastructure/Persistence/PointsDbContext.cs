@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Points.Domain.Audit;
 using Points.Domain.Credit;
 using Points.Domain.Activities;
 using Points.Domain.Identity;
@@ -102,6 +103,8 @@ public sealed class PointsDbContext(DbContextOptions<PointsDbContext> options) :
     public DbSet<ArticleComment> ArticleComments => Set<ArticleComment>();
 
     public DbSet<NegativeRecord> NegativeRecords => Set<NegativeRecord>();
+
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 

@@ -68,6 +68,7 @@ public sealed class RouteRoleMatrixTests(PointsApiFactory factory) : IClassFixtu
         ["GET /api/public/communities/{id:guid}/honor-roll"] = "Public",
         ["GET /api/public/communities/{id:guid}/summaries/{month}"] = "Public",
         ["GET /api/residents/"] = "Staff",
+        ["GET /api/audit/"] = "Town",
         ["GET /api/residents/{id:guid}"] = "Staff",
         ["GET /api/residents/{residentId:guid}/negative-records/"] = "Staff",
         ["GET /api/reviews/"] = "Staff",
