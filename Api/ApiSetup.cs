@@ -205,6 +205,7 @@ public static class ApiSetup
         app.UseRouting();
         app.UseRequestSizeLimit();
         app.UseAuthentication();
+        app.UseProxySessionGate();
         app.UseAuditActor();
         app.UsePasswordChangeGate();
         app.UseAuthorization();
@@ -245,7 +246,9 @@ public static class ApiSetup
         app.MapWeChatPush();
         app.MapParticipation();
         app.MapResidents();
+        app.MapResidentImport();
         app.MapAudit();
+        app.MapProxySessions();
         app.MapConsole();
         return app;
     }

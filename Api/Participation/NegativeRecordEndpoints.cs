@@ -72,7 +72,7 @@ public static class NegativeRecordEndpoints
             .RequireAuthorization(Policies.Staff);
         records.MapGet("/{id:guid}", GetNegativeRecordAsync).WithName(nameof(GetNegativeRecordAsync)).WithSummary("记录详情和处理过程");
         records.MapPost("/{id:guid}/explanation", ExplainAsync).WithName(nameof(ExplainAsync)).WithSummary("居民补充说明");
-        records.MapPost("/{id:guid}/appeal", AppealAsync).WithName(nameof(AppealAsync)).WithSummary("居民申诉（一次）");
+        records.MapPost("/{id:guid}/appeal", AppealAsync).WithName(nameof(AppealAsync)).WithSummary("居民申诉（一次）").WithMetadata(Points.Api.Audit.ProxyRefused.Instance);
         records.MapPost("/{id:guid}/appeal-decision", DecideAppealAsync).WithName(nameof(DecideAppealAsync)).WithSummary("处理申诉：维持或撤销")
             .RequireAuthorization(Policies.Staff);
         records.MapPost("/{id:guid}/revoke", RevokeNegativeRecordAsync).WithName(nameof(RevokeNegativeRecordAsync)).WithSummary("撤销记录")

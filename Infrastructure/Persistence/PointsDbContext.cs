@@ -106,6 +106,8 @@ public sealed class PointsDbContext(DbContextOptions<PointsDbContext> options) :
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
+    public DbSet<ProxySession> ProxySessions => Set<ProxySession>();
+
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

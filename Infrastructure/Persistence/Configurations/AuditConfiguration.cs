@@ -21,3 +21,15 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         b.HasIndex(x => x.ProxySessionId);
     }
 }
+
+internal sealed class ProxySessionConfiguration : IEntityTypeConfiguration<ProxySession>
+{
+    public void Configure(EntityTypeBuilder<ProxySession> b)
+    {
+        b.ToTable("proxy_sessions");
+        b.HasKey(x => x.Id);
+        b.Property(x => x.Reason).HasMaxLength(ProxySession.ReasonMaxLength).IsRequired();
+        b.HasIndex(x => x.ResidentId);
+        b.HasIndex(x => x.ProxyId);
+    }
+}

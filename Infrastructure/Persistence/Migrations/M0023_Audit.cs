@@ -36,6 +36,21 @@ public sealed class M0023_Audit : Migration
         mb.CreateIndex("ix_audit_entries_entity_entity_id", "audit_entries", ["entity", "entity_id"]);
         mb.CreateIndex("ix_audit_entries_proxy_session_id", "audit_entries", "proxy_session_id");
 
+        mb.CreateTable("proxy_sessions", t => new
+        {
+            id = t.Id(),
+            resident_id = t.Id(),
+            proxy_id = t.Id(),
+            town_id = t.Id(),
+            reason = t.Text(200),
+            started_at = t.Instant(mb),
+            expires_at = t.Instant(mb),
+            ended_at = t.Instant(mb, nullable: true),
+        }, constraints: t => t.PrimaryKey("pk_proxy_sessions", x => x.id));
+        mb.CreateIndex("ix_proxy_sessions_resident_id", "proxy_sessions", "resident_id");
+        mb.CreateIndex("ix_proxy_sessions_proxy_id", "proxy_sessions", "proxy_id");
+        mb.AddColumn<bool>("proxy_refused", "users", nullable: false, defaultValue: false);
+
         if (mb.IsSqlite())
         {
             mb.Sql("CREATE TRIGGER audit_entries_no_update BEFORE UPDATE ON audit_entries BEGIN SELECT RAISE(ABORT, 'audit_entries is append-only'); END;");
@@ -63,6 +78,8 @@ public sealed class M0023_Audit : Migration
         }
 
         migrationBuilder.DropTable("audit_entries");
+        migrationBuilder.DropTable("proxy_sessions");
+        migrationBuilder.DropColumn("proxy_refused", "users");
         if (!migrationBuilder.IsSqlite())
         {
             migrationBuilder.Sql("DROP FUNCTION IF EXISTS audit_entries_refuse();");

@@ -351,6 +351,55 @@ namespace Points.Infrastructure.Persistence.Migrations
                     b.ToTable("audit_entries", (string)null);
                 });
 
+            modelBuilder.Entity("Points.Domain.Audit.ProxySession", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ended_at");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<Guid>("ProxyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("proxy_id");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("reason");
+
+                    b.Property<Guid>("ResidentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("resident_id");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<Guid>("TownId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("town_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_proxy_sessions");
+
+                    b.HasIndex("ProxyId")
+                        .HasDatabaseName("ix_proxy_sessions_proxy_id");
+
+                    b.HasIndex("ResidentId")
+                        .HasDatabaseName("ix_proxy_sessions_resident_id");
+
+                    b.ToTable("proxy_sessions", (string)null);
+                });
+
             modelBuilder.Entity("Points.Domain.Credit.CreditAppeal", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1035,6 +1084,10 @@ namespace Points.Infrastructure.Persistence.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
                         .HasColumnName("role");
+
+                    b.Property<bool>("ProxyRefused")
+                        .HasColumnType("boolean")
+                        .HasColumnName("proxy_refused");
 
                     b.Property<string>("SessionKeyCipher")
                         .HasMaxLength(512)
