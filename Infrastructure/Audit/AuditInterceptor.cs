@@ -1,4 +1,6 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -83,7 +85,7 @@ public sealed class AuditInterceptor(TimeProvider clock) : SaveChangesIntercepto
             }
         }
 
-        return (before.Count > 0 ? JsonSerializer.Serialize(before) : null, after.Count > 0 ? JsonSerializer.Serialize(after) : null);
+        return (before.Count > 0 ? JsonSerializer.Serialize(before, AuditLog.Json) : null, after.Count > 0 ? JsonSerializer.Serialize(after, AuditLog.Json) : null);
     }
 }
 
@@ -91,6 +93,13 @@ public sealed class AuditInterceptor(TimeProvider clock) : SaveChangesIntercepto
 public static class AuditLog
 {
     public const string Redacted = "***";
+
+    /// <summary>Enums by name and Chinese unescaped, so a row reads as it was written.</summary>
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        Converters = { new JsonStringEnumConverter() },
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     /// <summary>Hashes, ciphers and secrets are never copied into the log.</summary>
     public static bool IsSecret(string property) =>
@@ -104,7 +113,7 @@ public static class AuditLog
     public static AuditEntry? For(DateTimeOffset now, string entity, object entityId, AuditAction action, object? before, object? after) =>
         AuditScope.Current is { IsAudited: true } actor
             ? Entry(actor, now, entity, Convert.ToString(entityId, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty, action,
-                before is null ? null : JsonSerializer.Serialize(before), after is null ? null : JsonSerializer.Serialize(after))
+                before is null ? null : JsonSerializer.Serialize(before, Json), after is null ? null : JsonSerializer.Serialize(after, Json))
             : null;
 
     /// <summary>Adds the row for a guarded update to the context, to commit with the caller's next SaveChanges or transaction.</summary>

@@ -238,6 +238,9 @@ public sealed class RedemptionService(PointsDbContext db, LedgerService ledger, 
                     return Result<Redemption>.Fail(Redemption.AlreadyRefunded);
                 }
 
+                await AuditLog.AppendAsync(db, now, nameof(Redemption), redemption.Id, new { RefundedAt = (DateTimeOffset?)null },
+                    new { redemption.RefundedAt, redemption.RefundEntryId }, ct);
+
                 return await db.Redemptions.AsNoTracking().FirstAsync(r => r.Id == redemption.Id, ct);
             }, ct);
         }

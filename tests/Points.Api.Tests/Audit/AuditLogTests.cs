@@ -76,6 +76,18 @@ public sealed class AuditLogTests(PointsApiFactory factory) : IClassFixture<Poin
     }
 
     [Fact]
+    public async Task StaffPublishes_GuardedUpdateLeavesModifiedRow()
+    {
+        var id = await ActivityTestKit.PublishedAsync(factory);
+
+        var rows = await factory.WithDbAsync(db => db.AuditEntries.AsNoTracking().Where(a => a.Entity == "Activity" && a.EntityId == id.ToString()).ToListAsync());
+
+        var published = Assert.Single(rows, r => r.Action == AuditAction.Modified);
+        Assert.Equal("Published", JsonDocument.Parse(published.After!).RootElement.GetProperty("Status").GetString());
+        Assert.Equal("Draft", JsonDocument.Parse(published.Before!).RootElement.GetProperty("Status").GetString());
+    }
+
+    [Fact]
     public void Routes_NoneWritesTheAuditLog()
     {
         var audit = AuthorizationMatrixTests.RoutesOf(factory.Services).Where(r => r.Template.StartsWith("/api/audit", StringComparison.Ordinal)).ToList();
