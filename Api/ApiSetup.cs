@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using Points.Api.Activities;
 using Points.Api.Administration;
+using Points.Api.Audit;
 using Points.Api.Auth;
 using Points.Api.Coupons;
 using Points.Api.Credit;
@@ -205,6 +206,8 @@ public static class ApiSetup
         app.UseRouting();
         app.UseRequestSizeLimit();
         app.UseAuthentication();
+        app.UseProxySessionGate();
+        app.UseAuditActor();
         app.UsePasswordChangeGate();
         app.UseAuthorization();
         app.UseControlCharacterGuard();
@@ -245,6 +248,9 @@ public static class ApiSetup
         app.MapWeChatPush();
         app.MapParticipation();
         app.MapResidents();
+        app.MapResidentImport();
+        app.MapAudit();
+        app.MapProxySessions();
         app.MapConsole();
         return app;
     }

@@ -72,7 +72,12 @@ public static class DependencyInjection
         }
 
         // Pooled: a sign-up rush resolves a context per request, and most requests never touch the database.
-        services.AddDbContextPool<PointsDbContext>(o => DatabaseSetup.Configure(o, choice.Provider, choice.ConnectionString));
+        services.AddSingleton<Audit.AuditInterceptor>();
+        services.AddDbContextPool<PointsDbContext>((sp, o) =>
+        {
+            DatabaseSetup.Configure(o, choice.Provider, choice.ConnectionString);
+            o.AddInterceptors(sp.GetRequiredService<Audit.AuditInterceptor>());
+        });
 
         // HybridCache: in-process (L1) everywhere, and Redis (L2) shared by every instance when Redis is configured.
         services.AddHybridCache();
@@ -107,6 +112,7 @@ public static class DependencyInjection
 
         services.AddSingleton<Diagnostics.PointsMetrics>();
         services.AddScoped<LedgerService>();
+        services.AddScoped<Residents.ResidentImportService>();
         services.AddScoped<Identity.LoginThrottleService>();
         services.AddScoped<EarningService>();
         services.AddScoped<RedemptionService>();

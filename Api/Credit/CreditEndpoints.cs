@@ -21,7 +21,7 @@ public static class CreditEndpoints
 
     public static void MapCredit(this IEndpointRouteBuilder app)
     {
-        var me = app.MapGroup("/api/me/credit").WithTags("Credit").RequireAuthorization(Policies.Resident);
+        var me = app.MapGroup("/api/me/credit").WithTags("Credit").RequireAuthorization(Policies.Resident).WithMetadata(Points.Api.Audit.ProxyRefused.Instance);
         me.MapGet("/", GetMyCreditAsync).WithName(nameof(GetMyCreditAsync)).WithSummary("我的信用画像：分数、等级、主要因素与改进建议、历史、申诉");
         me.MapPost("/appeals", FileAppealAsync).WithName(nameof(FileAppealAsync)).WithSummary("对记录提出异议或要求人工复核");
         me.MapPost("/consents", GrantConsentAsync).WithName(nameof(GrantConsentAsync)).WithSummary("授权银行查询信用等级，返回授权码");

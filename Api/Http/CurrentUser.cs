@@ -14,6 +14,10 @@ public static class PointsClaims
     public const string Bank = "bank";
     public const string Name = "name";
 
+    /// <summary>Present on a proxy session's token: the session, and the staff member acting for the resident.</summary>
+    public const string ProxySession = "proxy_session";
+    public const string Proxy = "proxy";
+
     /// <summary>Present while the account holds an issued (one-time) password: only the password change is open to it.</summary>
     public const string PasswordChangeRequired = "pwd_change";
 }
@@ -21,6 +25,12 @@ public static class PointsClaims
 /// <summary>Who is calling, read from the validated access token.</summary>
 public sealed record CurrentUser(Guid Id, Role Role, Guid? TownId, Guid? CommunityId, Guid? MerchantId, Guid? BankId)
 {
+    /// <summary>The proxy session this token belongs to, when staff act for a resident.</summary>
+    public Guid? ProxySessionId { get; init; }
+
+    /// <summary>The staff member acting for the resident in a proxy session.</summary>
+    public Guid? ProxyId { get; init; }
+
     public static CurrentUser? From(ClaimsPrincipal principal)
     {
         if (principal.Identity?.IsAuthenticated != true
@@ -30,7 +40,11 @@ public sealed record CurrentUser(Guid Id, Role Role, Guid? TownId, Guid? Communi
             return null;
         }
 
-        return new CurrentUser(id, role, Read(principal, PointsClaims.Town), Read(principal, PointsClaims.Community), Read(principal, PointsClaims.Merchant), Read(principal, PointsClaims.Bank));
+        return new CurrentUser(id, role, Read(principal, PointsClaims.Town), Read(principal, PointsClaims.Community), Read(principal, PointsClaims.Merchant), Read(principal, PointsClaims.Bank))
+        {
+            ProxySessionId = Read(principal, PointsClaims.ProxySession),
+            ProxyId = Read(principal, PointsClaims.Proxy),
+        };
     }
 
     /// <summary>The caller as the use cases take it.</summary>

@@ -19,10 +19,14 @@ public static class Policies
     public const string Merchant = "merchant";
     public const string Bank = "bank";
 
+    /// <summary>Who may open a proxy session (代办) for a resident: staff today; grid workers join at the merge of the grid roles.</summary>
+    public const string ProxyOpeners = "proxy-openers";
+
     public static AuthorizationBuilder AddPointsPolicies(this AuthorizationBuilder builder) => builder
         .AddPolicy(Resident, p => p.RequireRole(Roles.Resident))
         .AddPolicy(Staff, p => p.RequireRole(Roles.Staff))
         .AddPolicy(GridStaff, p => p.RequireRole(Roles.GridStaff))
+        .AddPolicy(ProxyOpeners, p => p.RequireRole(Roles.GridStaff))
         .AddPolicy(TownStaff, p => p.RequireRole(Roles.TownStaff, Roles.Admin))
         .AddPolicy(Admin, p => p.RequireRole(Roles.Admin))
         .AddPolicy(AdminOrPlatform, p => p.RequireRole(Roles.Admin, Roles.Platform))

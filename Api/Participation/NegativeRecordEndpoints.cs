@@ -67,7 +67,7 @@ public static class NegativeRecordEndpoints
         var records = app.MapGroup("/api/negative-records").WithTags("NegativeList").RequireAuthorization();
         records.MapGet("/{id:guid}", GetNegativeRecordAsync).WithName(nameof(GetNegativeRecordAsync)).WithSummary("记录详情和处理过程");
         records.MapPost("/{id:guid}/explanation", ExplainAsync).WithName(nameof(ExplainAsync)).WithSummary("居民补充说明");
-        records.MapPost("/{id:guid}/appeal", AppealAsync).WithName(nameof(AppealAsync)).WithSummary("居民申诉（一次）");
+        records.MapPost("/{id:guid}/appeal", AppealAsync).WithName(nameof(AppealAsync)).WithSummary("居民申诉（一次）").WithMetadata(Points.Api.Audit.ProxyRefused.Instance);
 
         var staff = records.MapGroup(string.Empty).RequireAuthorization(Policies.Staff);
         staff.MapGet("/", ListNegativeRecordsAsync).WithName(nameof(ListNegativeRecordsAsync))

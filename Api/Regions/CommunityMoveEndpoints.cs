@@ -31,7 +31,7 @@ public static class CommunityMoveEndpoints
 {
     public static void MapCommunityMoves(this IEndpointRouteBuilder app)
     {
-        var mine = app.MapGroup("/api/me/community-moves").WithTags("Regions").RequireAuthorization(Policies.Resident);
+        var mine = app.MapGroup("/api/me/community-moves").WithTags("Regions").RequireAuthorization(Policies.Resident).WithMetadata(Points.Api.Audit.ProxyRefused.Instance);
         mine.MapPost("/", RequestMoveAsync).WithName(nameof(RequestMoveAsync)).WithSummary("申请加入或迁入村社（由该村社或镇街工作人员审核）");
         mine.MapGet("/", MyMovesAsync).WithName(nameof(MyMovesAsync)).WithSummary("我的村社变更申请及进度");
         mine.MapPost("/{id:guid}/withdraw", WithdrawMoveAsync).WithName(nameof(WithdrawMoveAsync)).WithSummary("撤回待审核的申请");

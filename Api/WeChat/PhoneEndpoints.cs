@@ -38,7 +38,7 @@ public static class PhoneEndpoints
 {
     public static RouteGroupBuilder MapPhone(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/me/phone").WithTags("Me").RequireAuthorization(Policies.Resident);
+        var group = app.MapGroup("/api/me/phone").WithTags("Me").RequireAuthorization(Policies.Resident).WithMetadata(Points.Api.Audit.ProxyRefused.Instance);
         group.MapGet("/", GetPhoneAsync).WithName(nameof(GetPhoneAsync)).WithSummary("我绑定的手机号（脱敏）");
         group.MapPost("/", BindPhoneAsync).WithName(nameof(BindPhoneAsync)).WithSummary("用手机号快速验证组件的 code 绑定手机号");
         group.MapPost("/legacy", BindLegacyPhoneAsync).WithName(nameof(BindLegacyPhoneAsync)).WithSummary("旧版：用 encryptedData + iv 绑定手机号（需最近一次登录的会话）");
@@ -142,9 +142,19 @@ public static class PhoneEndpoints
 
         var hash = protector.LookupHash(DataPurposes.Phone, $"{countryCode}:{pure}");
         var conflict = DomainError.Conflict("phone.bound_elsewhere", "该手机号已绑定其他账户");
-        if (await db.Users.AnyAsync(u => u.PhoneHash == hash && u.Id != user.Id, ct))
+        var holder = await db.Users.FirstOrDefaultAsync(u => u.PhoneHash == hash && u.Id != user.Id, ct);
+        await using var tx = holder is null ? null : await db.Database.BeginTransactionAsync(ct);
+        if (holder is not null)
         {
-            return Problems.From(conflict);
+            // A resident staff imported with this number: this login claims the record (community and grid), which goes.
+            var claimed = user.Claim(holder);
+            if (!claimed.IsSuccess)
+            {
+                return Problems.From(conflict);
+            }
+
+            db.Users.Remove(holder);
+            await db.SaveChangesAsync(ct);
         }
 
         var bound = user.BindPhone(protector.Protect(pure, DataPurposes.Phone, user.Id), hash, countryCode, now);
@@ -156,6 +166,10 @@ public static class PhoneEndpoints
         try
         {
             await db.SaveChangesAsync(ct);
+            if (tx is not null)
+            {
+                await tx.CommitAsync(ct);
+            }
         }
         catch (DbUpdateException ex) when (DatabaseSetup.IsUniqueViolation(ex))
         {

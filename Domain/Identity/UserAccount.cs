@@ -98,6 +98,42 @@ public sealed class UserAccount
         };
     }
 
+    /// <summary>
+    /// A resident staff imported from a roster: no WeChat account yet, the phone unverified. The first WeChat login
+    /// that verifies the same number claims the record (<see cref="Claim"/>). The caller encrypts and hashes the phone.
+    /// </summary>
+    public static UserAccount PreRegister(Guid id, string displayName, Guid townId, Guid communityId, Guid? gridId, string phoneCipher, string phoneHash, string countryCode, DateTimeOffset now) =>
+        new(id, Role.Resident, displayName, townId, communityId, now)
+        {
+            GridId = gridId,
+            PhoneCipher = phoneCipher,
+            PhoneHash = phoneHash,
+            PhoneCountryCode = countryCode,
+        };
+
+    /// <summary>Imported from a roster and not yet claimed by a WeChat login.</summary>
+    public bool IsPreRegistered => Role == Role.Resident && WeChatOpenId is null && PhoneVerifiedAt is null && PhoneHash is not null;
+
+    public static readonly DomainError NotClaimable = DomainError.Conflict("phone.bound_elsewhere", "该手机号已绑定其他账户");
+
+    /// <summary>
+    /// This WeChat account verified the phone of a pre-registered record: it takes the record's name, town,
+    /// community and grid (the caller then removes the record and binds the phone here).
+    /// </summary>
+    public Result<UserAccount> Claim(UserAccount preRegistered)
+    {
+        if (Role != Role.Resident || WeChatOpenId is null || !preRegistered.IsPreRegistered || preRegistered.Id == Id)
+        {
+            return NotClaimable;
+        }
+
+        DisplayName = preRegistered.DisplayName;
+        TownId = preRegistered.TownId;
+        CommunityId = preRegistered.CommunityId;
+        GridId = preRegistered.GridId;
+        return this;
+    }
+
     public static UserAccount NewStaff(Guid id, Role role, string username, string passwordHash, string displayName, Guid townId, Guid? communityId, Guid? merchantId, DateTimeOffset now)
     {
         if (role is Role.Resident or Role.Bank)
@@ -192,6 +228,11 @@ public sealed class UserAccount
     }
 
     public void SetHonorRollOptOut(bool optOut) => HonorRollOptOut = optOut;
+
+    /// <summary>The resident refuses proxy work (代办): staff can then open no proxy session for them.</summary>
+    public bool ProxyRefused { get; private set; }
+
+    public void SetProxyPreference(bool refuse) => ProxyRefused = refuse;
 
     /// <summary>Carries out an approved <see cref="Regions.CommunityMove"/>: the new community, and its grid when the request named one.</summary>
     public void MoveTo(Regions.CommunityMove approved)

@@ -1,9 +1,11 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Points.Domain.Activities;
+using Points.Domain.Audit;
 using Points.Domain.Common;
 using Points.Domain.Ledger;
 using Points.Domain.Notifications;
+using Points.Infrastructure.Audit;
 using Points.Infrastructure.Ledger;
 using Points.Infrastructure.Notifications;
 using Points.Infrastructure.Persistence;
@@ -45,6 +47,8 @@ public sealed partial class ActivityService(
         {
             return ActivityErrors.InvalidTransition;
         }
+
+        await AuditLog.AppendAsync(db, now, nameof(Activity), activity.Id, new { Status = ActivityStatus.Draft }, new { Status = ActivityStatus.Published }, ct);
 
         await SyncAsync(activity.Id, ct);
         return activity;
@@ -156,6 +160,11 @@ public sealed partial class ActivityService(
                 db.Notifications.Add(Outbox.Create(resident, NotificationKind.ActivityCancelled, Outbox.ActivityPayload(activity), $"activity-cancelled:{activity.Id}:{resident}", now));
             }
 
+            if (AuditLog.For(now, nameof(Activity), activity.Id, AuditAction.Modified, null, new { Status = ActivityStatus.Cancelled, CancelledSignUps = residents.Count }) is { } audit)
+            {
+                db.AuditEntries.Add(audit);
+            }
+
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
@@ -179,6 +188,8 @@ public sealed partial class ActivityService(
         {
             return ActivityErrors.InvalidTransition;
         }
+
+        await AuditLog.AppendAsync(db, now, nameof(Activity), activity.Id, new { Status = ActivityStatus.Published }, new { Status = ActivityStatus.Completed }, ct);
 
         await SyncAsync(activity.Id, ct);
         return activity;

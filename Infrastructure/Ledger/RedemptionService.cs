@@ -3,9 +3,11 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Points.Domain.Audit;
 using Points.Domain.Common;
 using Points.Domain.Ledger;
 using Points.Domain.Notifications;
+using Points.Infrastructure.Audit;
 using Points.Infrastructure.Notifications;
 using Points.Infrastructure.Persistence;
 
@@ -150,6 +152,13 @@ public sealed class RedemptionService(PointsDbContext db, LedgerService ledger, 
         batch.Insert(redemption)
             .Set<Paycode>(found.PaycodeId, (nameof(Paycode.UsedAt), now), (nameof(Paycode.RedemptionId), redemptionId))
             .Insert(receipt);
+        // The merchant's write is audited inside the same batch (one more INSERT, no extra round trip).
+        if (AuditLog.For(now, nameof(Redemption), redemptionId, AuditAction.Added, null,
+                new { redemption.MerchantId, redemption.ResidentId, redemption.Points, PaycodeId = found.PaycodeId, JournalEntryId = entry.Id, redemption.Note }) is { } audit)
+        {
+            batch.Insert(audit);
+        }
+
         try
         {
             await batch.ExecuteAsync(ct);
@@ -224,6 +233,9 @@ public sealed class RedemptionService(PointsDbContext db, LedgerService ledger, 
                 {
                     return Result<Redemption>.Fail(Redemption.AlreadyRefunded);
                 }
+
+                await AuditLog.AppendAsync(db, now, nameof(Redemption), redemption.Id, new { RefundedAt = (DateTimeOffset?)null },
+                    new { redemption.RefundedAt, redemption.RefundEntryId }, ct);
 
                 return await db.Redemptions.AsNoTracking().FirstAsync(r => r.Id == redemption.Id, ct);
             }, ct);

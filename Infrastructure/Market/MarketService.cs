@@ -1,8 +1,10 @@
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
+using Points.Domain.Audit;
 using Points.Domain.Common;
 using Points.Domain.Ledger;
 using Points.Domain.Market;
+using Points.Infrastructure.Audit;
 using Points.Infrastructure.Ledger;
 using Points.Infrastructure.Persistence;
 
@@ -157,6 +159,8 @@ public sealed class MarketService(PointsDbContext db, LedgerService ledger, Time
         {
             return MarketOrder.NotPlaced;
         }
+
+        await AuditLog.AppendAsync(db, clock.GetUtcNow(), nameof(MarketOrder), orderId, new { Status = MarketOrderStatus.Placed }, new { Status = MarketOrderStatus.PickedUp }, ct);
 
         await db.Entry(order).ReloadAsync(ct);
         return order;

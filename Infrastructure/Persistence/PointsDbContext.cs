@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Points.Domain.Audit;
 using Points.Domain.Credit;
 using Points.Domain.Activities;
 using Points.Domain.Coupons;
@@ -113,6 +114,10 @@ public sealed class PointsDbContext(DbContextOptions<PointsDbContext> options) :
     public DbSet<Coupon> Coupons => Set<Coupon>();
 
     public DbSet<CouponRedemption> CouponRedemptions => Set<CouponRedemption>();
+
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    public DbSet<ProxySession> ProxySessions => Set<ProxySession>();
 
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 
