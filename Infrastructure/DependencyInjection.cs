@@ -113,6 +113,7 @@ public static class DependencyInjection
         services.AddSingleton<Diagnostics.PointsMetrics>();
         services.AddScoped<LedgerService>();
         services.AddScoped<Residents.ResidentImportService>();
+        services.AddScoped<Residents.ResidentDirectory>();
         services.AddScoped<Identity.LoginThrottleService>();
         services.AddScoped<EarningService>();
         services.AddScoped<RedemptionService>();
