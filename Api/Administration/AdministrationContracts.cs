@@ -140,10 +140,11 @@ public sealed record TownSettingsResponse(Guid Id, string Name, int PointsPerYua
 
 // Settlement
 public sealed record SettlementLineResponse(Guid MerchantId, string MerchantName, bool MerchantActive, int PointsPerYuan, int Redemptions, long RedeemedPoints,
-    long RefundedPoints, long NetPoints, long NetFen);
+    long RefundedPoints, long NetPoints, long NetFen, int CouponRedemptions, long CouponSubsidyFen, long OwedFen);
 
+/// <summary>The town's month; <c>owedFen</c> = points' value (<c>netFen</c>) + coupon subsidies (<c>couponSubsidyFen</c>).</summary>
 public sealed record TownSettlementResponse(Guid TownId, string Month, bool Approved, DateTimeOffset? ApprovedAt, Guid? ApprovedBy, string? ApprovedByName,
-    long NetPoints, long NetFen, IReadOnlyList<SettlementLineResponse> Merchants);
+    long NetPoints, long NetFen, IReadOnlyList<SettlementLineResponse> Merchants, int CouponRedemptions, long CouponSubsidyFen, long OwedFen);
 
 // Merchant's own redemptions
 public sealed record MerchantRedemptionResponse(Guid Id, DateTimeOffset At, long Points, long Fen, string Resident, string? Note,

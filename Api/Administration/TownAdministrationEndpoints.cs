@@ -85,10 +85,11 @@ public static class TownAdministrationEndpoints
         {
             var state = s.Approved ? $"已审批 {ShanghaiTime.ToShanghai(s.ApprovedAt!.Value).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} {s.ApprovedByName}" : "未审批";
             var rows = s.Lines.Select(l => (IReadOnlyList<object>)[l.MerchantName, l.PointsPerYuan, l.Redemptions, l.RedeemedPoints,
-                l.RefundedPoints, l.NetPoints, MerchantEndpoints.YuanAmount(l.NetFen), state]).ToList();
+                l.RefundedPoints, l.NetPoints, MerchantEndpoints.YuanAmount(l.NetFen), l.CouponRedemptions, MerchantEndpoints.YuanAmount(l.CouponSubsidyFen),
+                MerchantEndpoints.YuanAmount(l.OwedFen), state]).ToList();
             rows.Add(["合计", string.Empty, s.Lines.Sum(l => l.Redemptions), s.Lines.Sum(l => l.RedeemedPoints), s.Lines.Sum(l => l.RefundedPoints),
-                s.NetPoints, MerchantEndpoints.YuanAmount(s.NetFen), state]);
-            var table = new ExportTable("结算汇总", ["商户", "兑换比例（积分/元）", "兑换笔数", "兑换积分", "退款积分", "净积分", "应付金额（元）", "审批状态"], rows);
+                s.NetPoints, MerchantEndpoints.YuanAmount(s.NetFen), s.CouponRedemptions, MerchantEndpoints.YuanAmount(s.CouponSubsidyFen), MerchantEndpoints.YuanAmount(s.OwedFen), state]);
+            var table = new ExportTable("结算汇总", ["商户", "兑换比例（积分/元）", "兑换笔数", "兑换积分", "退款积分", "净积分", "应付金额（元）", "核销积分券数", "积分券补贴（元）", "应付合计（元）", "审批状态"], rows);
             return ExportFile.From(table, file, $"settlement-{month}");
         }
 
@@ -121,7 +122,7 @@ public static class TownAdministrationEndpoints
     private static TownSettlementResponse ToResponse(TownSettlement s) => new(
         s.TownId, MerchantSettlement.FormatPeriod(s.Year, s.Month), s.Approved, s.ApprovedAt?.ToOffset(ShanghaiTime.Offset), s.ApprovedBy, s.ApprovedByName, s.NetPoints, s.NetFen,
         s.Lines.Select(l => new SettlementLineResponse(l.MerchantId, l.MerchantName, l.MerchantActive, l.PointsPerYuan, l.Redemptions, l.RedeemedPoints, l.RefundedPoints,
-            l.NetPoints, l.NetFen)).ToList());
+            l.NetPoints, l.NetFen, l.CouponRedemptions, l.CouponSubsidyFen, l.OwedFen)).ToList(), s.CouponRedemptions, s.CouponSubsidyFen, s.OwedFen);
 }
 
 /// <summary>The merchant's own redemption history (the counter's list, with refund state).</summary>

@@ -56,7 +56,7 @@ public sealed record TownSettingsResponse(Guid Id, string Name, int PointsPerYua
     int? ExpiryMonths, IReadOnlyList<EarningRuleSetting> EarningRules, IReadOnlyList<TemplateSettingResponse> WeChatTemplates);
 
 public sealed record SettlementLineResponse(Guid MerchantId, string MerchantName, bool MerchantActive, int PointsPerYuan, int Redemptions, long RedeemedPoints,
-    long RefundedPoints, long NetPoints, long NetFen);
+    long RefundedPoints, long NetPoints, long NetFen, int CouponRedemptions = 0, long CouponSubsidyFen = 0, long OwedFen = 0);
 
 public sealed record TownSettlementResponse(Guid TownId, string Month, bool Approved, DateTimeOffset? ApprovedAt, Guid? ApprovedBy, string? ApprovedByName,
-    long NetPoints, long NetFen, IReadOnlyList<SettlementLineResponse> Merchants);
+    long NetPoints, long NetFen, IReadOnlyList<SettlementLineResponse> Merchants, int CouponRedemptions = 0, long CouponSubsidyFen = 0, long OwedFen = 0);

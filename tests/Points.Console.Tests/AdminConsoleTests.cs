@@ -205,6 +205,8 @@ public sealed class AdminConsoleTests(ConsoleServer server) : IClassFixture<Cons
         var xlsx = rows.Single(r => Equals(r["商户"], "东山便民超市"));
         Assert.Equal(line.GetProperty("netPoints").GetInt64(), Convert.ToInt64(xlsx["净积分"], CultureInfo.InvariantCulture));
         Assert.StartsWith("已审批", Convert.ToString(xlsx["审批状态"], CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        Assert.Equal(line.GetProperty("owedFen").GetInt64() / 100m, Convert.ToDecimal(xlsx["应付合计（元）"], CultureInfo.InvariantCulture));
+        Assert.Equal(1, await table.GetByRole(AriaRole.Columnheader, new() { Name = "积分券补贴" }).CountAsync());
     }
 
     [Fact]

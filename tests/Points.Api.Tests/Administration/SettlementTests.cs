@@ -60,7 +60,7 @@ public sealed class SettlementTests(PointsApiFactory factory) : IClassFixture<Po
         Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]);
         var text = Encoding.UTF8.GetString(bytes);
         Assert.Contains("应付金额（元）", text);
-        Assert.Contains(",100,2.00,已审批", text);
+        Assert.Contains(",100,2.00,0,0.00,2.00,已审批", text);
         var xlsx = await admin.GetAsync($"{url}?format=xlsx");
         Assert.Equal($"settlement-{period}.xlsx", xlsx.Content.Headers.ContentDisposition?.FileNameStar ?? xlsx.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
         var sheet = Points.Api.Tests.Ledger.ExportTests.ReadXlsx(await xlsx.Content.ReadAsByteArrayAsync());
