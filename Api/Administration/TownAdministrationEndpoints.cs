@@ -166,7 +166,7 @@ public static class MerchantHistoryEndpoints
 
         if (principal.Me().MerchantId is not { } merchantId)
         {
-            return Problems.Forbidden("merchant.not_linked", "该账户未关联商户");
+            return Problems.MerchantNotLinked();
         }
 
         var list = await history.ListAsync(merchantId, new Infrastructure.Ledger.RedemptionFilter(fromDay, toDay, q, page, pageSize), ct);

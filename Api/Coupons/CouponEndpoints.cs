@@ -94,7 +94,7 @@ public static class CouponEndpoints
         var me = principal.Me();
         if (me.MerchantId is not { } merchantId)
         {
-            return Problems.Forbidden("merchant.not_linked", "该账户未关联商户");
+            return Problems.MerchantNotLinked();
         }
 
         var result = await redemptions.RedeemAsync(new RedeemCouponCommand(merchantId, me.Id, request.CouponCode, request.OrderAmountFen!.Value, key.Value), ct);

@@ -53,6 +53,9 @@ public static class Problems
 
     public static ProblemHttpResult NotFound(string code, string title) => From(DomainError.NotFound(code, title));
 
+    /// <summary>A merchant-role account that no shop is linked to: every merchant route refuses it the same way.</summary>
+    public static ProblemHttpResult MerchantNotLinked() => Forbidden("merchant.not_linked", "该账户未关联商户");
+
     public static ProblemHttpResult Forbidden(string code = "auth.forbidden", string title = "没有权限执行此操作") =>
         From(DomainError.Forbidden(code, title));
 

@@ -208,7 +208,7 @@ public static class MerchantEndpoints
         var me = principal.Me();
         if (me.MerchantId is not { } merchantId)
         {
-            return Problems.Forbidden("merchant.not_linked", "该账户未关联商户");
+            return Problems.MerchantNotLinked();
         }
 
         var result = await redemptions.RedeemAsync(new RedeemCommand(merchantId, me.Id, request.Paycode, request.Points!.Value, key.Value, request.Note), ct);
@@ -227,7 +227,7 @@ public static class MerchantEndpoints
         var me = principal.Me();
         if (me.MerchantId is not { } merchantId)
         {
-            return Problems.Forbidden("merchant.not_linked", "该账户未关联商户");
+            return Problems.MerchantNotLinked();
         }
 
         var result = await redemptions.RefundAsync(merchantId, id, me.Id, ct);
@@ -249,7 +249,7 @@ public static class MerchantEndpoints
 
         if (principal.Me().MerchantId is not { } merchantId)
         {
-            return Problems.Forbidden("merchant.not_linked", "该账户未关联商户");
+            return Problems.MerchantNotLinked();
         }
 
         var statement = await reports.MerchantMonthAsync(merchantId, year, m, ct);
