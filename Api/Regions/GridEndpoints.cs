@@ -28,7 +28,7 @@ public sealed record ResidentMicroGridRequest([property: Required(ErrorMessage =
 
 public sealed record RegionNodeResponse(Guid Id, string Kind, string Name, int Residents, int Workers, int OpenReports, MicroGridKind? MicroGridKind, IReadOnlyList<RegionNodeResponse> Children);
 
-public static class GridEndpoints
+public static partial class GridEndpoints
 {
     public static void MapGrids(this IEndpointRouteBuilder app)
     {
@@ -37,6 +37,8 @@ public static class GridEndpoints
             .RequireAuthorization(Policies.TownStaff);
         grids.MapPut("/{id:guid}/workers", SetGridWorkersAsync).WithName(nameof(SetGridWorkersAsync)).WithSummary("设定网格的网格员（专职/兼职）")
             .RequireAuthorization(Policies.TownStaff);
+        grids.MapGet("/{id:guid}/workers", ListGridWorkersAsync).WithName(nameof(ListGridWorkersAsync)).WithSummary("网格的网格员（姓名、用户名、账户状态、设定时间）")
+            .RequireAuthorization(Policies.GridStaff);
         app.MapGroup("/api/micro-grids").WithTags("Grids").RequireAuthorization()
             .MapPut("/{id:guid}/leader", SetMicroGridLeaderAsync).WithName(nameof(SetMicroGridLeaderAsync)).WithSummary("设定微网格长（住在该微网格的居民）")
             .RequireAuthorization(Policies.Staff);

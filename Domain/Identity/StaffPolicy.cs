@@ -10,7 +10,7 @@ public static class StaffPolicy
 {
     public const int UsernameMinLength = 3;
 
-    public static readonly DomainError NotStaff = DomainError.Validation("staff.role_invalid", "角色须为 CommunityStaff、TownStaff 或 Admin");
+    public static readonly DomainError NotStaff = DomainError.Validation("staff.role_invalid", "角色须为 CommunityStaff、TownStaff、Admin 或 GridWorker");
     public static readonly DomainError CommunityRequired = DomainError.Validation("staff.community_required", "村社工作人员须指定所属村社");
     public static readonly DomainError RoleNotAllowed = DomainError.Forbidden("staff.role_not_allowed", "无权设置或管理该角色的账户");
     public static readonly DomainError SelfChange = DomainError.Conflict("staff.self_change", "不能修改自己的角色或停用自己的账户");
@@ -19,11 +19,14 @@ public static class StaffPolicy
 
     public static bool IsStaffRole(Role role) => role is Role.CommunityStaff or Role.TownStaff or Role.Admin;
 
+    /// <summary>The password accounts <c>POST /api/staff</c> creates: staff, and grid workers (town-level, assigned to grids afterwards).</summary>
+    public static bool IsAccountRole(Role role) => IsStaffRole(role) || role == Role.GridWorker;
+
     /// <summary>Whether an account with role <paramref name="actor"/> may create, change or reset an account with role <paramref name="target"/>.</summary>
     public static bool CanManage(Role actor, Role target) => actor switch
     {
-        Role.Admin => target is Role.CommunityStaff or Role.TownStaff or Role.Admin or Role.Merchant,
-        Role.TownStaff => target is Role.CommunityStaff or Role.TownStaff or Role.Merchant,
+        Role.Admin => target is Role.CommunityStaff or Role.TownStaff or Role.Admin or Role.Merchant or Role.GridWorker,
+        Role.TownStaff => target is Role.CommunityStaff or Role.TownStaff or Role.Merchant or Role.GridWorker,
         _ => false,
     };
 

@@ -47,7 +47,7 @@ public sealed class StaffAdministration(PointsDbContext db, TimeProvider clock)
 
     public async Task<Result<IssuedPassword>> CreateAsync(Administrator actor, string? username, string? displayName, Role role, Guid? communityId, CancellationToken ct)
     {
-        if (!StaffPolicy.IsStaffRole(role))
+        if (!StaffPolicy.IsAccountRole(role))
         {
             return StaffPolicy.NotStaff;
         }
@@ -223,7 +223,7 @@ public sealed class StaffAdministration(PointsDbContext db, TimeProvider clock)
     private async Task<Result<UserAccount>> FindManagedAsync(Administrator actor, Guid id, CancellationToken ct)
     {
         var user = await db.Users.FirstOrDefaultAsync(u => u.Id == id && u.Username != null, ct);
-        if (user is null || (user.Role is not (Role.CommunityStaff or Role.TownStaff or Role.Admin or Role.Merchant)))
+        if (user is null || (user.Role is not (Role.CommunityStaff or Role.TownStaff or Role.Admin or Role.Merchant or Role.GridWorker)))
         {
             return AdministrationErrors.StaffNotFound;
         }

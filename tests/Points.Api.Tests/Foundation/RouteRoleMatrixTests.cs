@@ -56,6 +56,7 @@ public sealed class RouteRoleMatrixTests(PointsApiFactory factory) : IClassFixtu
         ["PUT /api/towns/{townId:guid}/hazard-settings/"] = "Town",
         ["POST /api/grids/{id:guid}/micro-grids"] = "Town",
         ["PUT /api/grids/{id:guid}/workers"] = "Town",
+        ["GET /api/grids/{id:guid}/workers"] = "Admin, CommunityStaff, GridWorker, TownStaff",
         ["PUT /api/micro-grids/{id:guid}/leader"] = "Staff",
         ["PUT /api/residents/{id:guid}/micro-grid"] = "Staff",
         ["POST /api/hazards/{id:guid}/assign"] = "Staff",
