@@ -80,21 +80,19 @@ public static class MarketEndpoints
     {
         var group = app.MapGroup("/api/market").WithTags("Market").RequireAuthorization();
         group.MapGet("/items", ListItemsAsync).WithName(nameof(ListItemsAsync)).WithSummary("积分超市商品（默认本村社）");
-        group.MapPost("/items", CreateItemAsync).WithName(nameof(CreateItemAsync)).WithSummary("上架商品")
-            .RequireAuthorization(Policies.Staff);
-        group.MapPatch("/items/{id:guid}", UpdateItemAsync).WithName(nameof(UpdateItemAsync)).WithSummary("修改商品、库存或下架")
-            .RequireAuthorization(Policies.Staff);
-        group.MapPost("/orders", PlaceOrderAsync).WithName(nameof(PlaceOrderAsync)).WithSummary("下单兑换（仅开放日；Idempotency-Key）")
-            .RequireAuthorization(Policies.Resident);
-        group.MapGet("/orders/mine", MyOrdersAsync).WithName(nameof(MyOrdersAsync)).WithSummary("我的兑换订单")
-            .RequireAuthorization(Policies.Resident);
-        group.MapGet("/orders", ListOrdersAsync).WithName(nameof(ListOrdersAsync)).WithSummary("本村社订单（工作人员）")
-            .RequireAuthorization(Policies.Staff);
-        group.MapPost("/orders/pickup", PickUpByCodeAsync).WithName(nameof(PickUpByCodeAsync)).WithSummary("按居民出示（或扫码录入）的领取码找到订单并标记已领取")
-            .RequireAuthorization(Policies.Staff);
-        group.MapPost("/orders/{id:guid}/pickup", PickUpAsync).WithName(nameof(PickUpAsync)).WithSummary("核对领取码并标记已领取")
-            .RequireAuthorization(Policies.Staff);
         group.MapPost("/orders/{id:guid}/cancel", CancelAsync).WithName(nameof(CancelAsync)).WithSummary("取消未领取的订单：退回积分与库存");
+
+        var residents = group.MapGroup(string.Empty).RequireAuthorization(Policies.Resident);
+        residents.MapPost("/orders", PlaceOrderAsync).WithName(nameof(PlaceOrderAsync)).WithSummary("下单兑换（仅开放日；Idempotency-Key）");
+        residents.MapGet("/orders/mine", MyOrdersAsync).WithName(nameof(MyOrdersAsync)).WithSummary("我的兑换订单");
+
+        // the market desk: staff of the item's community or town (each handler checks the scope)
+        var desk = group.MapGroup(string.Empty).RequireAuthorization(Policies.Staff);
+        desk.MapPost("/items", CreateItemAsync).WithName(nameof(CreateItemAsync)).WithSummary("上架商品");
+        desk.MapPatch("/items/{id:guid}", UpdateItemAsync).WithName(nameof(UpdateItemAsync)).WithSummary("修改商品、库存或下架");
+        desk.MapGet("/orders", ListOrdersAsync).WithName(nameof(ListOrdersAsync)).WithSummary("本村社订单（工作人员）");
+        desk.MapPost("/orders/pickup", PickUpByCodeAsync).WithName(nameof(PickUpByCodeAsync)).WithSummary("按居民出示（或扫码录入）的领取码找到订单并标记已领取");
+        desk.MapPost("/orders/{id:guid}/pickup", PickUpAsync).WithName(nameof(PickUpAsync)).WithSummary("核对领取码并标记已领取");
     }
 
     public static async Task<Results<Ok<List<MarketItemResponse>>, ProblemHttpResult>> ListItemsAsync(
