@@ -80,7 +80,5 @@ public static class ParticipationEndpoints
         return false;
     }
 
-    internal static string Truncate(string? text, int max) => text is null ? string.Empty : text.Length <= max ? text : text[..max];
-
     internal static ProblemHttpResult From(DomainError error) => Problems.From(error);
 }

@@ -54,6 +54,9 @@ public sealed record TransferRequest(
     public const int SourceMaxLength = 64;
     public const long MaxPoints = 10_000_000;
 
+    /// <summary>A note cut to what a transfer keeps (<see cref="NoteMaxLength"/>), for notes built from residents' text.</summary>
+    public static string FitNote(string note) => note.Length <= NoteMaxLength ? note : note[..NoteMaxLength];
+
     public DomainError? Validate()
     {
         if (Points <= 0)

@@ -77,12 +77,9 @@ public sealed class CouponRedemptionService(PointsDbContext db, LedgerService le
             // Keyed by the coupon: whatever the merchant's keys, a coupon's points are taken at most once.
             transfer = new TransferRequest(walletRef, townRef, found.PointsCost, TransferReason.CouponRedemption, $"coupon-redemption:{found.CouponId}",
                 "coupon", found.CouponId.ToString(), found.Title, command.ActorId);
+            // A balance that does not cover the cost is refused by the posting itself, before any balance moves, and the
+            // transaction then gives the coupon back.
             accounts = await ledger.EnsureAccountsAsync(walletRef, townRef, ct);
-            if (await ledger.BalanceAsync(walletRef, ct) < found.PointsCost)
-            {
-                // A clear refusal without a write; the guarded debit still decides under concurrency.
-                return LedgerErrors.Insufficient;
-            }
         }
 
         try

@@ -202,8 +202,7 @@ public sealed class DeclarationService(PointsDbContext db, IContentChecker check
             return refusal;
         }
 
-        var note = $"申报撤销：{reason}";
-        var reversed = await earning.RevokeAsync(ParticipationAwards.DeclarationKey(id), note.Length <= TransferRequest.NoteMaxLength ? note : note[..TransferRequest.NoteMaxLength], me.Id, ct);
+        var reversed = await earning.RevokeAsync(ParticipationAwards.DeclarationKey(id), TransferRequest.FitNote($"申报撤销：{reason}"), me.Id, ct);
         if (!reversed.IsSuccess && reversed.Error.Code != LedgerErrors.AlreadyReversed.Code)
         {
             return reversed.Error;

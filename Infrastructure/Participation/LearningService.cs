@@ -287,9 +287,8 @@ public sealed class LearningService(PointsDbContext db, EarningService earning, 
         var awarded = 0;
         if (article.Points > 0)
         {
-            var note = $"学习：{article.Title}";
             var award = await earning.AwardAsync(new EarnRequest(read.ResidentId, article.TownId, TransferReason.Learning, article.Points,
-                AwardKey(article.Id, read.ResidentId), SourceType, article.Id.ToString(), note.Length <= TransferRequest.NoteMaxLength ? note : note[..TransferRequest.NoteMaxLength]), ct);
+                AwardKey(article.Id, read.ResidentId), SourceType, article.Id.ToString(), TransferRequest.FitNote($"学习：{article.Title}")), ct);
             if (!award.IsSuccess)
             {
                 return award.Error;
