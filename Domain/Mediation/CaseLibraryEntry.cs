@@ -88,7 +88,7 @@ public static partial class CaseAnonymiser
     [GeneratedRegex(@"\+?\d[\d\- ]{6,}\d")]
     private static partial Regex Phone();
 
-    [GeneratedRegex(@"[\u4e00-\u9fff]{2,4}(?<suffix>路|街|巷|弄|大道)(?=\s*[0-9０-９一二三四五六七八九十百]+号)")]
+    [GeneratedRegex(@"(?<=^|[\s，。、；：,.;:（(在住到于从往至近])(?![在住到于从往至近])[\u4e00-\u9fff]{2,4}?(?<suffix>路|街|巷|弄|大道)(?=\s*[0-9０-９一二三四五六七八九十百]+号)")]
     private static partial Regex Places();
 
     [GeneratedRegex(@"[0-9０-９一二三四五六七八九十百零]+(?<unit>号楼|幢|栋|单元|室|号|楼|层|组)")]
