@@ -14,6 +14,7 @@ using Points.Api.Credit;
 using Points.Api.Http;
 using Points.Api.Ledger;
 using Points.Api.Market;
+using Points.Api.Mediation;
 using Points.Api.Me;
 using Points.Api.Operations;
 using Points.Api.Participation;
@@ -241,6 +242,7 @@ public static class ApiSetup
         app.MapMerchant();
         app.MapMarket();
         app.MapCoupons();
+        app.MapMediation();
         app.MapSummaries();
         app.MapCredit();
         app.MapActivities();

@@ -131,6 +131,9 @@ public static class DependencyInjection
         services.AddScoped<Market.MarketService>();
         services.AddScoped<Seeding.IDemoSeedContributor, MarketDemoSeed>();
         services.AddScoped<Coupons.CouponTemplateService>();
+        services.AddScoped<Mediation.MediatorRegistry>();
+        services.AddScoped<Mediation.MediationService>();
+        services.AddScoped<Mediation.CaseLibrary>();
         services.AddScoped<Coupons.CouponIssuer>();
         services.AddScoped<Coupons.CouponRedemptionService>();
         services.AddScoped<Coupons.ResidentCoupons>();

@@ -17,6 +17,9 @@ public enum TransferReason
     Expiry,
     Reversal,
     CouponRedemption,
+
+    /// <summary>A volunteer mediator's award for a resolved case the parties confirmed.</summary>
+    Mediation,
 }
 
 /// <summary>One ledger account, named by its kind and owner (the ledger creates it on first use).</summary>

@@ -6,6 +6,7 @@ public enum TimelineSubject
     Declaration,
     HazardReport,
     NegativeRecord,
+    Mediation,
 }
 
 /// <summary>

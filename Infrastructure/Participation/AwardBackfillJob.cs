@@ -1,9 +1,11 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Points.Domain.Ledger;
+using Points.Domain.Mediation;
 using Points.Domain.Participation;
 using Points.Infrastructure.Jobs;
 using Points.Infrastructure.Ledger;
+using Points.Infrastructure.Mediation;
 using Points.Infrastructure.Persistence;
 
 namespace Points.Infrastructure.Participation;
@@ -52,6 +54,20 @@ public sealed class AwardBackfillJob(TimeProvider clock) : IntervalJob
         {
             var award = new EarnRequest(candidate.ResidentId, candidate.TownId, reason, candidate.Points, candidate.Key, sourceType, candidate.Id.ToString(), "补发：审核通过后未入账的积分");
             await ParticipationAwards.PayAsync(db, earning, subject, candidate.Id, award, now, ct);
+            posted++;
+        }
+
+        // A confirmed resolved mediation pays its mediator (the resident behind the mediator record).
+        var mediations = await db.MediationRequests.AsNoTracking()
+            .Where(r => r.Status == MediationStatus.Closed && r.AwardedPoints > 0 && r.ClosedAt >= from && r.ClosedAt <= settled)
+            .Join(db.Mediators, r => r.MediatorId, m => m.Id, (r, m) => new Candidate(r.Id, m.ResidentId, r.TownId, r.AwardedPoints!.Value, ""))
+            .ToListAsync(ct);
+        var mediationKeys = mediations.Select(c => MediationService.AwardKey(c.Id)).ToList();
+        var mediationsPaid = (await db.JournalEntries.AsNoTracking().Where(e => mediationKeys.Contains(e.IdempotencyKey)).Select(e => e.IdempotencyKey).ToListAsync(ct)).ToHashSet();
+        foreach (var candidate in mediations.Where(c => !mediationsPaid.Contains(MediationService.AwardKey(c.Id))))
+        {
+            await earning.AwardAsync(new EarnRequest(candidate.ResidentId, candidate.TownId, TransferReason.Mediation, candidate.Points, MediationService.AwardKey(candidate.Id),
+                MediationService.AwardSource, candidate.Id.ToString(), "补发：调解成功后未入账的积分"), ct);
             posted++;
         }
 

@@ -5,6 +5,7 @@ using Points.Domain.Audit;
 using Points.Domain.Credit;
 using Points.Domain.Activities;
 using Points.Domain.Coupons;
+using Points.Domain.Mediation;
 using Points.Domain.Identity;
 using Points.Domain.Jobs;
 using Points.Domain.Ledger;
@@ -118,6 +119,12 @@ public sealed class PointsDbContext(DbContextOptions<PointsDbContext> options) :
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     public DbSet<ProxySession> ProxySessions => Set<ProxySession>();
+
+    public DbSet<Mediator> Mediators => Set<Mediator>();
+
+    public DbSet<MediationRequest> MediationRequests => Set<MediationRequest>();
+
+    public DbSet<CaseLibraryEntry> CaseLibrary => Set<CaseLibraryEntry>();
 
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 
