@@ -34,7 +34,7 @@ public sealed record AuditEntryResponse(
     Guid Id, Guid? ActorId, string? ActorName, string ActorRole, DateTimeOffset OccurredAt, string Entity, string EntityId, string Action,
     string? Before, string? After, string? Reason, Guid? ProxySessionId);
 
-public sealed record AuditPage(IReadOnlyList<AuditEntryResponse> Items, int Page, int PageSize, int Total);
+public sealed record AuditLogPage(IReadOnlyList<AuditEntryResponse> Items, int Page, int PageSize, int Total);
 
 public sealed record OpenProxySessionRequest(string? Reason);
 

@@ -40,8 +40,8 @@ public sealed partial class PointsApi
     public Task<ApiResult<ReportStatsResponse>> ReportStatsAsync(string month, Guid? community) =>
         GetAsync<ReportStatsResponse>("api/report-stats" + Query(("month", month), ("community", community?.ToString())));
 
-    public Task<ApiResult<AuditPage>> AuditAsync(Guid? actor, string? entity, DateOnly? from, DateOnly? to, int page) =>
-        GetAsync<AuditPage>("api/audit" + Query(("actor", actor?.ToString()), ("entity", entity), ("from", Day(from)), ("to", Day(to?.AddDays(1))),
+    public Task<ApiResult<AuditLogPage>> AuditAsync(Guid? actor, string? entity, DateOnly? from, DateOnly? to, int page) =>
+        GetAsync<AuditLogPage>("api/audit" + Query(("actor", actor?.ToString()), ("entity", entity), ("from", Day(from)), ("to", Day(to?.AddDays(1))),
             ("page", page.ToString(CultureInfo.InvariantCulture))));
 
     public Task<ApiResult<ProxySessionResponse>> OpenProxySessionAsync(Guid residentId, string? reason) =>
