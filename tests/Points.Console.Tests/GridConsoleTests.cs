@@ -133,7 +133,7 @@ public sealed class GridConsoleTests(ConsoleServer server) : IClassFixture<Conso
         var page = await server.SignedInAsync("staff-dongshan", "console/hazards/stats");
         var table = page.GetByRole(AriaRole.Table, new() { Name = "隐患统计" });
         await table.GetByText("东山村第1网格").WaitForAsync();
-        Assert.Equal(month, await page.GetByLabel("月份").InputValueAsync());
+        Assert.Equal(month, await page.GetByLabel("月份", new() { Exact = true }).InputValueAsync());
 
         var staff = await server.StaffAsync("staff-dongshan");
         var api = await staff.GetFromJsonAsync<JsonElement>($"/api/report-stats?month={month}");
@@ -142,7 +142,7 @@ public sealed class GridConsoleTests(ConsoleServer server) : IClassFixture<Conso
             (await total.InnerTextAsync()).Split('\t', StringSplitOptions.TrimEntries));
         await ConsoleServer.ScreenshotAsync(page, "87-report-stats");
 
-        await page.GetByLabel("月份").SelectOptionAsync(new SelectOptionValue { Index = 1 });
+        await page.GetByLabel("月份", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Index = 1 });
         await page.GetByRole(AriaRole.Button, new() { Name = "查看" }).ClickAsync();
         await page.GetByText("该月已结束").WaitForAsync();
     }
@@ -192,7 +192,7 @@ public sealed class GridConsoleTests(ConsoleServer server) : IClassFixture<Conso
         var links = (await menu.GetByRole(AriaRole.Link).AllInnerTextsAsync()).Select(t => t.Trim()).ToList();
         Assert.Equal(["隐患", "网格", "代办"], links.Where(l => l is not ("修改密码" or "退出")).ToList());
         var card = page.Locator(".board-card", new() { HasText = "井盖松动" });
-        await card.GetByRole(AriaRole.Button, new() { Name = "受理" }).WaitForAsync();
+        await card.GetByRole(AriaRole.Button, new() { Name = "受理", Exact = true }).WaitForAsync();
         Assert.Equal(0, await card.GetByRole(AriaRole.Button, new() { Name = "指派" }).CountAsync());
 
         await menu.GetByRole(AriaRole.Link, new() { Name = "网格" }).ClickAsync();
