@@ -12,6 +12,9 @@ public static class Policies
     public const string Resident = "resident";
     public const string Staff = "staff";
     public const string GridStaff = "grid-staff";
+
+    /// <summary>Who may ask for the micro-grid they lead (微网格长): a resident (the handler checks they lead one).</summary>
+    public const string MicroGridLeader = "micro-grid-leader";
     public const string TownStaff = "town-staff";
     public const string Admin = "admin";
     public const string AdminOrPlatform = "admin-or-platform";
@@ -26,6 +29,7 @@ public static class Policies
         .AddPolicy(Resident, p => p.RequireRole(Roles.Resident))
         .AddPolicy(Staff, p => p.RequireRole(Roles.Staff))
         .AddPolicy(GridStaff, p => p.RequireRole(Roles.GridStaff))
+        .AddPolicy(MicroGridLeader, p => p.RequireRole(Roles.Resident, Roles.MicroGridLeader))
         .AddPolicy(ProxyOpeners, p => p.RequireRole(Roles.GridStaff))
         .AddPolicy(TownStaff, p => p.RequireRole(Roles.TownStaff, Roles.Admin))
         .AddPolicy(Admin, p => p.RequireRole(Roles.Admin))

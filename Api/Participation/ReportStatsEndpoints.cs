@@ -6,6 +6,7 @@ using Points.Api.Http;
 using Points.Domain.Common;
 using Points.Domain.Identity;
 using Points.Domain.Participation;
+using Points.Infrastructure.Participation;
 using Points.Infrastructure.Persistence;
 
 namespace Points.Api.Participation;
@@ -21,11 +22,11 @@ public static class ReportStatsEndpoints
     public static void MapReportStats(this IEndpointRouteBuilder app) =>
         app.MapGroup("/api/report-stats").WithTags("Hazards").RequireAuthorization()
             .MapGet("/", ReportStatsAsync).WithName(nameof(ReportStatsAsync))
-            .WithSummary("隐患月度统计（按网格）：收到、按时受理率、按时办结率、办结率、满意率；只看该月报告的存储时间，同一月份结果不变")
+            .WithSummary("隐患月度统计（按网格）：收到、按时受理率、按时办结率、办结率、满意率；只计该月月末前发生的受理、办结和评价；月份结束后首次查询即冻结，同一月份结果不变")
             .RequireAuthorization(Policies.Staff);
 
     public static async Task<Results<Ok<ReportStatsResponse>, ProblemHttpResult, ValidationProblem>> ReportStatsAsync(
-        string? month, Guid? town, Guid? community, Guid? grid, ClaimsPrincipal principal, PointsDbContext db, CancellationToken ct)
+        string? month, Guid? town, Guid? community, Guid? grid, ClaimsPrincipal principal, PointsDbContext db, ReportStatistics statistics, CancellationToken ct)
     {
         if (month is null || !DateOnly.TryParseExact(month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var first))
         {
@@ -43,40 +44,23 @@ public static class ReportStatsEndpoints
             return Problems.From(HazardErrors.OutOfScope);
         }
 
-        var (start, end) = ShanghaiTime.Month(first.Year, first.Month);
-        var query = db.HazardReports.AsNoTracking().Where(h => h.TownId == me.TownId && h.ReportedAt >= start && h.ReportedAt < end);
         var scopeCommunity = me.Role == Role.CommunityStaff ? me.CommunityId : community;
-        if (scopeCommunity is { } c)
-        {
-            query = query.Where(h => h.CommunityId == c);
-        }
-
-        if (grid is { } g)
-        {
-            query = query.Where(h => h.GridId == g);
-        }
-
-        var rows = await query.GroupBy(h => h.GridId).Select(x => new
-        {
-            GridId = x.Key,
-            Received = x.Count(),
-            AcceptedOnTime = x.Count(h => h.AcceptedAt != null && h.AcceptedAt <= h.AcceptDueAt),
-            ClosedOnTime = x.Count(h => h.Status == HazardStatus.Closed && h.ClosedAt != null && h.ClosedAt <= h.CloseDueAt),
-            Closed = x.Count(h => h.Status == HazardStatus.Closed),
-            Rated = x.Count(h => h.Rating != null),
-            Satisfied = x.Count(h => h.Rating == HazardRating.Satisfied || h.Rating == HazardRating.BasicallySatisfied),
-        }).ToListAsync(ct);
-        var ids = rows.Where(r => r.GridId != null).Select(r => r.GridId!.Value).ToList();
+        var counts = (await statistics.MonthAsync(me.TownId!.Value, first.Year, first.Month, ct))
+            .Where(r => (scopeCommunity == null || r.CommunityId == scopeCommunity) && (grid == null || r.GridId == grid))
+            .GroupBy(r => r.GridId)
+            .Select(x => (GridId: x.Key, Counts: x.Aggregate(ReportCounts.Zero, (sum, r) => sum.Plus(r.Counts))))
+            .ToList();
+        var ids = counts.Where(r => r.GridId != Guid.Empty).Select(r => r.GridId).ToList();
         var names = await db.Grids.AsNoTracking().Where(x => ids.Contains(x.Id)).ToDictionaryAsync(x => x.Id, x => x.Name, ct);
-        var grids = rows.Select(r => Stats(r.GridId, r.GridId is { } id && names.TryGetValue(id, out var n) ? n : "未划分网格", r.Received, r.AcceptedOnTime, r.ClosedOnTime, r.Closed, r.Rated, r.Satisfied))
+        var grids = counts.Select(r => Stats(r.GridId == Guid.Empty ? null : r.GridId, names.TryGetValue(r.GridId, out var n) ? n : "未划分网格", r.Counts))
             .OrderBy(s => s.GridName, StringComparer.Ordinal).ToList();
-        var total = Stats(null, "合计", grids.Sum(s => s.Received), grids.Sum(s => s.AcceptedOnTime), grids.Sum(s => s.ClosedOnTime), grids.Sum(s => s.Closed), grids.Sum(s => s.Rated), grids.Sum(s => s.Satisfied));
+        var total = Stats(null, "合计", counts.Aggregate(ReportCounts.Zero, (sum, r) => sum.Plus(r.Counts)));
         return TypedResults.Ok(new ReportStatsResponse(month, me.TownId!.Value, scopeCommunity, grid, total, grids));
     }
 
-    private static GridReportStats Stats(Guid? id, string name, int received, int acceptedOnTime, int closedOnTime, int closed, int rated, int satisfied) =>
-        new(id, name, received, acceptedOnTime, closedOnTime, closed, rated, satisfied,
-            Percent(acceptedOnTime, received), Percent(closedOnTime, received), Percent(closed, received), Percent(satisfied, rated));
+    private static GridReportStats Stats(Guid? id, string name, ReportCounts c) =>
+        new(id, name, c.Received, c.AcceptedOnTime, c.ClosedOnTime, c.Closed, c.Rated, c.Satisfied,
+            Percent(c.AcceptedOnTime, c.Received), Percent(c.ClosedOnTime, c.Received), Percent(c.Closed, c.Received), Percent(c.Satisfied, c.Rated));
 
     private static double? Percent(int part, int whole) => whole == 0 ? null : Math.Round(100.0 * part / whole, 1, MidpointRounding.AwayFromZero);
 }

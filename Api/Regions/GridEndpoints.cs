@@ -26,7 +26,8 @@ public sealed record MicroGridLeaderRequest(Guid? ResidentId);
 
 public sealed record ResidentMicroGridRequest([property: Required(ErrorMessage = "请选择微网格")] Guid? MicroGridId);
 
-public sealed record RegionNodeResponse(Guid Id, string Kind, string Name, int Residents, int Workers, int OpenReports, MicroGridKind? MicroGridKind, IReadOnlyList<RegionNodeResponse> Children);
+public sealed record RegionNodeResponse(Guid Id, string Kind, string Name, int Residents, int Workers, int OpenReports, MicroGridKind? MicroGridKind, IReadOnlyList<RegionNodeResponse> Children,
+    Guid? LeaderId = null, string? LeaderName = null);
 
 public static partial class GridEndpoints
 {
@@ -42,6 +43,9 @@ public static partial class GridEndpoints
         app.MapGroup("/api/micro-grids").WithTags("Grids").RequireAuthorization()
             .MapPut("/{id:guid}/leader", SetMicroGridLeaderAsync).WithName(nameof(SetMicroGridLeaderAsync)).WithSummary("设定微网格长（住在该微网格的居民）")
             .RequireAuthorization(Policies.Staff);
+        app.MapGroup("/api/me").WithTags("Grids").RequireAuthorization()
+            .MapGet("/micro-grid", MyMicroGridAsync).WithName(nameof(MyMicroGridAsync)).WithSummary("微网格长：我负责的微网格的居民和未办结隐患")
+            .RequireAuthorization(Policies.MicroGridLeader);
         app.MapGroup("/api/residents").WithTags("Grids").RequireAuthorization()
             .MapPut("/{id:guid}/micro-grid", SetResidentMicroGridAsync).WithName(nameof(SetResidentMicroGridAsync)).WithSummary("登记居民所在的微网格")
             .RequireAuthorization(Policies.Staff);
@@ -191,6 +195,8 @@ public static partial class GridEndpoints
 
         var gridIds = grids.Select(g => g.Id).ToList();
         var micros = await db.MicroGrids.AsNoTracking().Where(m => gridIds.Contains(m.GridId)).OrderBy(m => m.Name).ToListAsync(ct);
+        var leaderIds = micros.Where(m => m.LeaderId != null).Select(m => m.LeaderId!.Value).ToList();
+        var leaders = await db.Users.AsNoTracking().Where(u => leaderIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
         var residents = await db.Users.AsNoTracking().Where(u => u.TownId == townId && u.Role == Role.Resident && u.GridId != null && gridIds.Contains(u.GridId.Value))
             .GroupBy(u => new { u.GridId, u.MicroGridId }).Select(g => new { g.Key.GridId, g.Key.MicroGridId, Count = g.Count() }).ToListAsync(ct);
         var workers = await db.GridAssignments.AsNoTracking().Where(a => gridIds.Contains(a.GridId)).GroupBy(a => a.GridId)
@@ -203,7 +209,8 @@ public static partial class GridEndpoints
         var gridNodes = grids.Select(g => new RegionNodeResponse(g.Id, "Grid", g.Name,
             residents.Where(r => r.GridId == g.Id).Sum(r => r.Count), workers.Where(w => w.GridId == g.Id).Sum(w => w.Count), open.Where(o => o.GridId == g.Id).Sum(o => o.Count), null,
             micros.Where(m => m.GridId == g.Id).Select(m => new RegionNodeResponse(m.Id, "MicroGrid", m.Name,
-                residents.Where(r => r.MicroGridId == m.Id).Sum(r => r.Count), 0, 0, m.Kind, [])).ToList())).ToList();
+                residents.Where(r => r.MicroGridId == m.Id).Sum(r => r.Count), 0, 0, m.Kind, [],
+                m.LeaderId, m.LeaderId is { } l && leaders.TryGetValue(l, out var ln) ? ln : null)).ToList())).ToList();
         var communityNodes = communityList.Select(c =>
         {
             var children = gridNodes.Where(n => grids.First(g => g.Id == n.Id).CommunityId == c.Id).ToList();

@@ -33,11 +33,13 @@ public static class ResidentEndpoints
 
     public static void MapResidents(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/residents").WithTags("Residents").RequireAuthorization(Policies.Staff);
+        var group = app.MapGroup("/api/residents").WithTags("Residents").RequireAuthorization();
         group.MapGet("/", SearchResidentsAsync).WithName(nameof(SearchResidentsAsync))
-            .WithSummary("查找居民：q 为姓名（包含）或完整手机号；可按村社、网格筛选；每页20条，只含本村社（镇街）");
+            .WithSummary("查找居民：q 为姓名（包含）或完整手机号；可按村社、网格筛选；每页20条，只含本村社（镇街），网格员只含本人负责的网格")
+            .RequireAuthorization(Policies.GridStaff);
         group.MapGet("/{id:guid}", GetResidentAsync).WithName(nameof(GetResidentAsync))
-            .WithSummary("居民概况：积分余额与最近明细、报名、申报、信用等级");
+            .WithSummary("居民概况：积分余额与最近明细、报名、申报、信用等级")
+            .RequireAuthorization(Policies.Staff);
     }
 
     public static async Task<Results<Ok<ResidentPage>, ProblemHttpResult, ValidationProblem>> SearchResidentsAsync(

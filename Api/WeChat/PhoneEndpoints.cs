@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Points.Api.Auth;
 using Points.Api.Http;
 using Points.Domain.Common;
 using Points.Domain.Identity;
@@ -27,14 +28,15 @@ public sealed record BindLegacyPhoneRequest(
     string Iv);
 
 /// <summary>The bound phone, always masked (<c>138****5678</c>): the full number never leaves the server.</summary>
-public sealed record PhoneResponse(string Phone, string? CountryCode, DateTimeOffset VerifiedAt);
+/// <remarks><see cref="Session"/>: present when the login moved onto a pre-registered record with history; the client signs in with it from now on.</remarks>
+public sealed record PhoneResponse(string Phone, string? CountryCode, DateTimeOffset VerifiedAt, TokenResponse? Session = null);
 
 /// <summary>
 /// Residents bind the phone number WeChat verified: the phone button's code (getuserphonenumber), or the
 /// legacy encryptedData decrypted with the session key of their latest login. The number is stored
 /// encrypted (AES-GCM) with a keyed lookup hash that keeps one number on one account.
 /// </summary>
-public static class PhoneEndpoints
+public static partial class PhoneEndpoints
 {
     public static RouteGroupBuilder MapPhone(this IEndpointRouteBuilder app)
     {
@@ -61,7 +63,7 @@ public static class PhoneEndpoints
     }
 
     public static async Task<Results<Ok<PhoneResponse>, ProblemHttpResult>> BindPhoneAsync(
-        BindPhoneRequest request, ClaimsPrincipal principal, PointsDbContext db, IWeChatClient weChat, PersonalDataProtector protector, TimeProvider clock, CancellationToken ct)
+        BindPhoneRequest request, ClaimsPrincipal principal, PointsDbContext db, IWeChatClient weChat, PersonalDataProtector protector, TokenService tokens, TimeProvider clock, CancellationToken ct)
     {
         var me = principal.Me();
         var user = await db.Users.FirstOrDefaultAsync(u => u.Id == me.Id, ct);
@@ -76,12 +78,12 @@ public static class PhoneEndpoints
             return Problems.From(PhoneCodeError(phone.Error));
         }
 
-        return await BindAsync(db, protector, user, phone.Value.PurePhoneNumber, phone.Value.CountryCode, clock.GetUtcNow(), ct);
+        return await BindAsync(db, protector, tokens, user, phone.Value.PurePhoneNumber, phone.Value.CountryCode, clock.GetUtcNow(), ct);
     }
 
     public static async Task<Results<Ok<PhoneResponse>, ProblemHttpResult>> BindLegacyPhoneAsync(
         BindLegacyPhoneRequest request, ClaimsPrincipal principal, PointsDbContext db, PersonalDataProtector protector,
-        IOptions<WeChatOptions> options, TimeProvider clock, CancellationToken ct)
+        IOptions<WeChatOptions> options, TokenService tokens, TimeProvider clock, CancellationToken ct)
     {
         var me = principal.Me();
         var user = await db.Users.FirstOrDefaultAsync(u => u.Id == me.Id, ct);
@@ -128,11 +130,11 @@ public static class PhoneEndpoints
             return Problems.From(DomainError.Unprocessable("phone.not_in_data", "授权数据中没有手机号"));
         }
 
-        return await BindAsync(db, protector, user, pure, countryCode ?? "86", now, ct);
+        return await BindAsync(db, protector, tokens, user, pure, countryCode ?? "86", now, ct);
     }
 
     private static async Task<Results<Ok<PhoneResponse>, ProblemHttpResult>> BindAsync(
-        PointsDbContext db, PersonalDataProtector protector, UserAccount user, string purePhone, string countryCode, DateTimeOffset now, CancellationToken ct)
+        PointsDbContext db, PersonalDataProtector protector, TokenService tokens, UserAccount user, string purePhone, string countryCode, DateTimeOffset now, CancellationToken ct)
     {
         var pure = purePhone.Trim();
         if (pure.Length is < 5 or > 20 || !pure.All(char.IsAsciiDigit))
@@ -141,20 +143,10 @@ public static class PhoneEndpoints
         }
 
         var hash = protector.LookupHash(DataPurposes.Phone, $"{countryCode}:{pure}");
-        var conflict = DomainError.Conflict("phone.bound_elsewhere", "该手机号已绑定其他账户");
         var holder = await db.Users.FirstOrDefaultAsync(u => u.PhoneHash == hash && u.Id != user.Id, ct);
-        await using var tx = holder is null ? null : await db.Database.BeginTransactionAsync(ct);
         if (holder is not null)
         {
-            // A resident staff imported with this number: this login claims the record (community and grid), which goes.
-            var claimed = user.Claim(holder);
-            if (!claimed.IsSuccess)
-            {
-                return Problems.From(conflict);
-            }
-
-            db.Users.Remove(holder);
-            await db.SaveChangesAsync(ct);
+            return await ClaimAsync(db, protector, tokens, user, holder, pure, hash, countryCode, now, ct);
         }
 
         var bound = user.BindPhone(protector.Protect(pure, DataPurposes.Phone, user.Id), hash, countryCode, now);
@@ -166,14 +158,10 @@ public static class PhoneEndpoints
         try
         {
             await db.SaveChangesAsync(ct);
-            if (tx is not null)
-            {
-                await tx.CommitAsync(ct);
-            }
         }
         catch (DbUpdateException ex) when (DatabaseSetup.IsUniqueViolation(ex))
         {
-            return Problems.From(conflict);
+            return Problems.From(PhoneBoundElsewhere);
         }
 
         return TypedResults.Ok(new PhoneResponse(PhoneNumbers.Mask(pure), user.PhoneCountryCode, now.ToOffset(ShanghaiTime.Offset)));

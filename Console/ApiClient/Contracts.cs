@@ -59,7 +59,8 @@ public sealed record ReviewDeclarationRequest(string Decision, string? Reason, i
 public sealed record HazardResponse(
     Guid Id, Guid CommunityId, string Category, string Description, string Address, IReadOnlyList<Guid> PhotoIds, string Status, int? AwardedPoints,
     DateTimeOffset ReportedAt, DateTimeOffset LastActionAt, int Version,
-    string Urgency = "Green", Guid? AssigneeId = null, DateTimeOffset? AcceptDueAt = null, DateTimeOffset? CloseDueAt = null, bool Overdue = false, string Level = "Grid");
+    string Urgency = "Green", Guid? AssigneeId = null, DateTimeOffset? AcceptDueAt = null, DateTimeOffset? CloseDueAt = null, bool Overdue = false, string Level = "Grid",
+    Guid? GridId = null, string? UrgencyReason = null);
 
 public sealed record EscalateHazardRequest(string Reason, int? Version);
 

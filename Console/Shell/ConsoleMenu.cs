@@ -9,11 +9,15 @@ public static class ConsoleMenu
     public const string Merchant = "Merchant";
     public const string Platform = "Platform";
     public const string Bank = "Bank";
+    public const string GridWorker = "GridWorker";
 
     public static readonly string[] Staff = [CommunityStaff, TownStaff, Admin];
 
     /// <summary>Those who administer a town: its regions, staff, merchants, settings and settlement.</summary>
     public static readonly string[] Town = [TownStaff, Admin];
+
+    /// <summary>Staff and grid workers (网格员): who works the hazard queue, the grids and proxy work (a worker only in their grids).</summary>
+    public static readonly string[] GridStaff = [CommunityStaff, TownStaff, Admin, GridWorker];
 
     public sealed record Entry(string Href, string Text, string[] Roles);
 
@@ -22,7 +26,10 @@ public static class ConsoleMenu
         new("dashboard", "数据看板", Staff),
         new("activities", "活动", Staff),
         new("reviews", "审核", Staff),
-        new("hazards", "隐患", Staff),
+        new("hazards", "隐患", GridStaff),
+        new("hazards/stats", "隐患统计", Staff),
+        new("grids", "网格", GridStaff),
+        new("proxy", "代办", GridStaff),
         new("residents", "居民", Staff),
         new("summaries", "积分汇总", Staff),
         new("learning", "学习", Staff),
@@ -39,6 +46,7 @@ public static class ConsoleMenu
         new("admin/settings", "镇街设置", Town),
         new("admin/settlements", "商户结算", Town),
         new("admin/coupons", "积分券", Town),
+        new("admin/audit", "审计日志", Town),
         new("credit/models", "评分模型", [Admin, Platform]),
         new("credit/appeals", "信用申诉", Staff),
         new("bank/credit", "信用查询", [Bank]),

@@ -134,6 +134,33 @@ public sealed class UserAccount
         return this;
     }
 
+    /// <summary>
+    /// The other way round, for a pre-registered record that already has history (points, sign-ups or reports made
+    /// for the resident by a proxy): the WeChat account <paramref name="fresh"/> moves onto this record, which keeps
+    /// its id and history; the caller then retires <paramref name="fresh"/> (<see cref="ReleaseWeChat"/>) first.
+    /// </summary>
+    public Result<UserAccount> TakeOverWeChat(string? openId, string? unionId)
+    {
+        if (!IsPreRegistered || string.IsNullOrEmpty(openId))
+        {
+            return NotClaimable;
+        }
+
+        WeChatOpenId = openId;
+        WeChatUnionId = unionId;
+        return this;
+    }
+
+    /// <summary>A fresh WeChat account whose login moved onto a pre-registered record: it keeps no WeChat link and signs in no more.</summary>
+    public void ReleaseWeChat()
+    {
+        WeChatOpenId = null;
+        WeChatUnionId = null;
+        SessionKeyCipher = null;
+        SessionKeyIssuedAt = null;
+        IsActive = false;
+    }
+
     public static UserAccount NewStaff(Guid id, Role role, string username, string passwordHash, string displayName, Guid townId, Guid? communityId, Guid? merchantId, DateTimeOffset now)
     {
         if (role is Role.Resident or Role.Bank)
@@ -211,7 +238,8 @@ public sealed class UserAccount
     /// <summary>Moves a staff account to another staff role and scope: community staff need a community of the town, town-level roles have none.</summary>
     public Result<UserAccount> AssignStaffRole(Role role, Guid? communityId)
     {
-        if (!StaffPolicy.IsStaffRole(Role) || !StaffPolicy.IsStaffRole(role))
+        // Staff and grid workers (both town password accounts) may be moved between these roles.
+        if (!StaffPolicy.IsAccountRole(Role) || !StaffPolicy.IsAccountRole(role))
         {
             return StaffPolicy.NotStaff;
         }

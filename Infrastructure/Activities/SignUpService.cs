@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Points.Domain.Activities;
 using Points.Domain.Common;
 using Points.Domain.Notifications;
+using Points.Infrastructure.Audit;
 using Points.Infrastructure.Notifications;
 using Points.Infrastructure.Persistence;
 using Points.Infrastructure.Quotas;
@@ -229,7 +230,14 @@ public sealed partial class SignUpService(
                     .SetProperty(x => x.FromWaitlist, existing.FromWaitlist)
                     .SetProperty(x => x.CancelledAt, existing.CancelledAt)
                     .SetProperty(x => x.CancelledLate, existing.CancelledLate), ct);
-            return reactivated == 1 ? await db.SignUps.AsNoTracking().FirstAsync(s => s.Id == existing.Id, ct) : null;
+            if (reactivated != 1)
+            {
+                return null;
+            }
+
+            // Free for residents (not audited); a proxy's rejoin leaves its row like a tracked insert would.
+            await AuditLog.AppendAsync(db, now, nameof(SignUp), existing.Id, new { Status = SignUpStatus.Cancelled }, new { existing.Status, existing.SignedUpAt }, ct);
+            return await db.SignUps.AsNoTracking().FirstAsync(s => s.Id == existing.Id, ct);
         }
 
         var signUp = new SignUp(Guid.CreateVersion7(), activityId, residentId, now, fromWaitlist);

@@ -26,7 +26,7 @@ public sealed class StaffAdministration(PointsDbContext db, TimeProvider clock)
     public async Task<Paged<StaffRow>> ListAsync(Administrator actor, Role? role, Guid? communityId, string? q, int page, int pageSize, CancellationToken ct)
     {
         var query = db.Users.AsNoTracking().Where(u => u.TownId == actor.TownId && u.Username != null);
-        query = role is { } r ? query.Where(u => u.Role == r) : query.Where(u => u.Role == Role.CommunityStaff || u.Role == Role.TownStaff || u.Role == Role.Admin);
+        query = role is { } r ? query.Where(u => u.Role == r) : query.Where(u => u.Role == Role.CommunityStaff || u.Role == Role.TownStaff || u.Role == Role.Admin || u.Role == Role.GridWorker);
         if (communityId is { } community)
         {
             query = query.Where(u => u.CommunityId == community);
@@ -139,10 +139,17 @@ public sealed class StaffAdministration(PointsDbContext db, TimeProvider clock)
                 return scopeError;
             }
 
+            var wasWorker = user.Role == Role.GridWorker;
             var assigned = user.AssignStaffRole(role, community);
             if (!assigned.IsSuccess)
             {
                 return assigned;
+            }
+
+            // A worker who becomes staff leaves their grids (tracked deletes, so each leaves its audit row).
+            if (wasWorker && role != Role.GridWorker)
+            {
+                db.GridAssignments.RemoveRange(await db.GridAssignments.Where(a => a.WorkerId == user.Id).ToListAsync(ct));
             }
 
             endSessions = true;

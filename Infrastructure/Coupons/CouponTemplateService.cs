@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Points.Domain.Common;
 using Points.Domain.Coupons;
+using Points.Infrastructure.Audit;
 using Points.Infrastructure.Persistence;
 
 namespace Points.Infrastructure.Coupons;
@@ -60,6 +61,9 @@ public sealed class CouponTemplateService(PointsDbContext db, TimeProvider clock
         {
             return CouponTemplate.AlreadyVoided;
         }
+
+        await AuditLog.AppendAsync(db, template.VoidedAt!.Value, nameof(CouponTemplate), templateId, new { VoidedAt = (DateTimeOffset?)null },
+            new { template.VoidedAt, template.VoidedBy }, ct);
 
         return (await ViewsAsync(townId, templateId, ct))[0];
     }

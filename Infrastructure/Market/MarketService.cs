@@ -210,6 +210,8 @@ public sealed class MarketService(PointsDbContext db, LedgerService ledger, Time
                     .ExecuteUpdateAsync(s => s.SetProperty(o => o.RefundEntryId, posted.Value.Entry.Id), ct);
                 await db.MarketItems.Where(i => i.Id == order.ItemId)
                     .ExecuteUpdateAsync(s => s.SetProperty(i => i.Stock, i => i.Stock + order.Quantity), ct);
+                await AuditLog.AppendAsync(db, now, nameof(MarketOrder), orderId, new { Status = MarketOrderStatus.Placed },
+                    new { Status = MarketOrderStatus.Cancelled, CancelledAt = now, RefundEntryId = posted.Value.Entry.Id, StockReturned = order.Quantity }, ct);
                 return Result<MarketOrder>.Ok(await db.MarketOrders.AsNoTracking().FirstAsync(o => o.Id == orderId, ct));
             }, ct);
         }

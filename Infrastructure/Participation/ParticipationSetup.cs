@@ -34,6 +34,7 @@ public static class ParticipationSetup
         services.AddScoped<IContentChecker, WeChatContentChecker>();
         services.AddScoped<IResidentNotifier, OutboxResidentNotifier>();
         services.AddScoped<PendingPoints>();
+        services.AddScoped<ReportStatistics>();
         services.AddScoped<LearningService>();
         services.AddScoped<NegativeRecordService>();
         services.AddScoped<DeclarationService>();

@@ -102,6 +102,8 @@ public sealed class PointsDbContext(DbContextOptions<PointsDbContext> options) :
 
     public DbSet<HazardReport> HazardReports => Set<HazardReport>();
 
+    public DbSet<ReportStatsMonth> ReportStatsMonths => Set<ReportStatsMonth>();
+
     public DbSet<Article> Articles => Set<Article>();
 
     public DbSet<ArticleRead> ArticleReads => Set<ArticleRead>();

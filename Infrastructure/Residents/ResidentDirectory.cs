@@ -42,6 +42,12 @@ public sealed class ResidentDirectory(PointsDbContext db, PersonalDataProtector 
         {
             query = query.Where(u => u.CommunityId == me.CommunityId);
         }
+        else if (me.Role == Role.GridWorker)
+        {
+            // a grid worker finds the residents of the grids they are assigned to (for proxy work), nobody else
+            var grids = await Participation.HazardRouting.GridsOfAsync(db, me.Id, ct);
+            query = query.Where(u => u.GridId != null && grids.Contains(u.GridId.Value));
+        }
 
         if (search.CommunityId is { } c)
         {
@@ -95,7 +101,8 @@ public sealed class ResidentDirectory(PointsDbContext db, PersonalDataProtector 
             [.. signUps.Select(s => new ResidentSignUpSummary(s.Id, s.Title, s.StartsAt, s.Status, s.Points))], declarations, credit);
     }
 
-    private async Task<List<ResidentSummary>> DescribeAsync(IReadOnlyList<UserAccount> users, CancellationToken ct)
+    /// <summary>Residents as a list shows them: phone masked, community and grid by name.</summary>
+    public async Task<List<ResidentSummary>> DescribeAsync(IReadOnlyList<UserAccount> users, CancellationToken ct)
     {
         var communityIds = users.Where(u => u.CommunityId is not null).Select(u => u.CommunityId!.Value).Distinct().ToList();
         var communities = await db.Communities.AsNoTracking().Where(c => communityIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Name, ct);

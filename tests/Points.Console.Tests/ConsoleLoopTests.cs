@@ -165,6 +165,7 @@ public sealed partial class ConsoleLoopTests(ConsoleServer server) : IClassFixtu
         var card = staff.Locator(".board-card", new() { HasText = "堵住消防通道" });
         await card.GetByText("红色").WaitForAsync();
         await card.GetByRole(AriaRole.Button, new() { Name = "上报上级" }).ClickAsync();
+        await card.GetByRole(AriaRole.Button, new() { Name = "确认上报" }).ClickAsync();
         await card.GetByText("村社处理").WaitForAsync();
         await ConsoleServer.ScreenshotAsync(staff, "10-hazards");
     }

@@ -152,3 +152,50 @@ public sealed class ShanghaiTimeTests
         Assert.Equal(new DateTimeOffset(2026, 12, 31, 16, 0, 0, TimeSpan.Zero), end.ToUniversalTime());
     }
 }
+
+public sealed class PreRegisteredClaimTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 2, 9, 0, 0, TimeSpan.FromHours(8));
+    private static readonly string Hash = new('a', UserAccount.PhoneHashLength);
+
+    private static UserAccount Record() => UserAccount.PreRegister(Guid.NewGuid(), "陈老伯", Guid.NewGuid(), Guid.NewGuid(), null, "cipher", Hash, "86", Now);
+
+    [Theory]
+    [InlineData("wx-open-id", true)]
+    [InlineData("", false)]
+    [InlineData(null, false)]
+    public void TakeOverWeChat_PreRegisteredRecord_TakesTheOpenIdOnlyWhenThereIsOne(string? openId, bool taken)
+    {
+        var record = Record();
+
+        var result = record.TakeOverWeChat(openId, "union");
+
+        Assert.Equal(taken, result.IsSuccess);
+        Assert.Equal(taken ? openId : null, record.WeChatOpenId);
+        Assert.Equal(!taken, record.IsPreRegistered);
+    }
+
+    [Fact]
+    public void TakeOverWeChat_ARecordAlreadyClaimed_Refused()
+    {
+        var record = Record();
+        Assert.True(record.TakeOverWeChat("first", null).IsSuccess);
+
+        var again = record.TakeOverWeChat("second", null);
+
+        Assert.Equal("phone.bound_elsewhere", again.Error!.Code);
+        Assert.Equal("first", record.WeChatOpenId);
+    }
+
+    [Fact]
+    public void ReleaseWeChat_TheLoginsOwnAccount_KeepsNoWeChatLinkAndRetires()
+    {
+        var fresh = UserAccount.NewResident(Guid.NewGuid(), "wx-open-id", "union", "微信用户", Guid.NewGuid(), null, null, Now);
+
+        fresh.ReleaseWeChat();
+
+        Assert.Null(fresh.WeChatOpenId);
+        Assert.Null(fresh.WeChatUnionId);
+        Assert.False(fresh.IsActive);
+    }
+}

@@ -101,6 +101,19 @@ internal sealed class HazardReportConfiguration : IEntityTypeConfiguration<Hazar
     }
 }
 
+internal sealed class ReportStatsMonthConfiguration : IEntityTypeConfiguration<ReportStatsMonth>
+{
+    public void Configure(EntityTypeBuilder<ReportStatsMonth> b)
+    {
+        b.ToTable("report_stats_months");
+        b.HasKey(x => x.Id);
+        b.Property(x => x.Month).HasMaxLength(ReportStatsMonth.MonthLength).IsRequired();
+        b.Ignore(x => x.Counts);
+        // A month freezes once: two requests freezing it at the same moment cannot both write their rows.
+        b.HasIndex(x => new { x.TownId, x.Month, x.CommunityId, x.GridId }).IsUnique();
+    }
+}
+
 internal sealed class ArticleConfiguration : IEntityTypeConfiguration<Article>
 {
     public void Configure(EntityTypeBuilder<Article> b)

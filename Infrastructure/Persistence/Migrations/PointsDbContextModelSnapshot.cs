@@ -2894,6 +2894,69 @@ namespace Points.Infrastructure.Persistence.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Points.Domain.Participation.ReportStatsMonth", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("AcceptedOnTime")
+                        .HasColumnType("integer")
+                        .HasColumnName("accepted_on_time");
+
+                    b.Property<int>("Closed")
+                        .HasColumnType("integer")
+                        .HasColumnName("closed");
+
+                    b.Property<int>("ClosedOnTime")
+                        .HasColumnType("integer")
+                        .HasColumnName("closed_on_time");
+
+                    b.Property<Guid>("CommunityId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("community_id");
+
+                    b.Property<DateTimeOffset>("FrozenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("frozen_at");
+
+                    b.Property<Guid>("GridId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("grid_id");
+
+                    b.Property<string>("Month")
+                        .IsRequired()
+                        .HasMaxLength(7)
+                        .HasColumnType("character varying(7)")
+                        .HasColumnName("month");
+
+                    b.Property<int>("Rated")
+                        .HasColumnType("integer")
+                        .HasColumnName("rated");
+
+                    b.Property<int>("Received")
+                        .HasColumnType("integer")
+                        .HasColumnName("received");
+
+                    b.Property<int>("Satisfied")
+                        .HasColumnType("integer")
+                        .HasColumnName("satisfied");
+
+                    b.Property<Guid>("TownId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("town_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_report_stats_months");
+
+                    b.HasIndex("TownId", "Month", "CommunityId", "GridId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_report_stats_months_town_id_month_community_id_grid_id");
+
+                    b.ToTable("report_stats_months", (string)null);
+                });
+
             modelBuilder.Entity("Points.Domain.Participation.TimelineEvent", b =>
                 {
                     b.Property<Guid>("Id")

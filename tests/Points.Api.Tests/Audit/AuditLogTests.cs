@@ -115,4 +115,38 @@ public sealed class AuditLogTests(PointsApiFactory factory) : IClassFixture<Poin
         Assert.Equal(before, await factory.WithDbAsync(db => db.AuditEntries.CountAsync()));
         Assert.Equal(0, await factory.WithDbAsync(db => db.AuditEntries.CountAsync(a => a.Reason == "rewritten")));
     }
+
+    [Fact]
+    public async Task TownStaffVoidsACouponTemplate_GuardedUpdateLeavesModifiedRow()
+    {
+        var id = await Coupons.CouponTestKit.TemplateIdAsync(factory, Coupons.CouponTestKit.Template(factory));
+        var town = await factory.StaffAsync("town-staff");
+
+        Assert.Equal(HttpStatusCode.OK, (await town.PostAsync($"/api/coupon-templates/{id}/void", null)).StatusCode);
+
+        var row = await factory.WithDbAsync(db => db.AuditEntries.AsNoTracking().SingleAsync(a => a.Entity == "CouponTemplate" && a.EntityId == id.ToString() && a.Action == AuditAction.Modified));
+        Assert.Equal("TownStaff", row.ActorRole);
+        Assert.NotEqual(JsonValueKind.Null, JsonDocument.Parse(row.After!).RootElement.GetProperty("VoidedAt").ValueKind);
+    }
+
+    [Fact]
+    public async Task StaffCancelsAMarketOrder_GuardedUpdatesLeaveModifiedRow()
+    {
+        factory.Clock.Set(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.FromHours(8)));
+        var staff = await factory.StaffAsync("staff-dongshan");
+        var item = await staff.PostAsJsonAsync("/api/market/items", new { name = "审计礼品" + Guid.NewGuid().ToString("N")[..4], price = 10, stock = 2 });
+        Assert.Equal(HttpStatusCode.Created, item.StatusCode);
+        var itemId = (await item.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var (resident, _) = await FreshResidentAsync(factory, 50);
+        var order = await resident.SendAsync(Post("/api/market/orders", new { itemId }, Guid.NewGuid().ToString()));
+        Assert.Equal(HttpStatusCode.Created, order.StatusCode);
+        var orderId = (await order.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+
+        Assert.Equal(HttpStatusCode.OK, (await staff.PostAsync($"/api/market/orders/{orderId}/cancel", null)).StatusCode);
+
+        var row = await factory.WithDbAsync(db => db.AuditEntries.AsNoTracking().SingleAsync(a => a.Entity == "MarketOrder" && a.EntityId == orderId.ToString()));
+        Assert.Equal("CommunityStaff", row.ActorRole);
+        Assert.Equal("Cancelled", JsonDocument.Parse(row.After!).RootElement.GetProperty("Status").GetString());
+        Assert.Equal("Placed", JsonDocument.Parse(row.Before!).RootElement.GetProperty("Status").GetString());
+    }
 }

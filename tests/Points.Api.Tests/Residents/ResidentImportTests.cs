@@ -5,7 +5,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Points.Api.Tests.Foundation;
 using Points.Api.Tests.Infrastructure;
 using Points.Api.Tests.WeChat;
+using Points.Api.Tests.Ledger;
 using Points.Infrastructure.Identity;
+using Points.Infrastructure.Residents;
+using Points.Infrastructure.Seeding;
 
 namespace Points.Api.Tests.Residents;
 
@@ -112,5 +115,81 @@ public sealed class ResidentImportTests(FakeWeChatFactory factory) : IClassFixtu
             HttpStatusCode.Forbidden, "residents.out_of_scope");
         await ProblemAssert.IsProblemAsync(await staff.PostAsync($"/api/communities/{PointsApiFactory.DongshanId}/residents/import", Csv("foo,bar\n1,2\n")),
             HttpStatusCode.BadRequest, "validation.failed");
+    }
+
+    private async Task<Guid> ImportOneAsync(HttpClient staff, string name, string phone)
+    {
+        // 西湖社区: the Dongshan import tests count their community's import rows
+        var response = await staff.PostAsync($"/api/communities/{PointsApiFactory.XihuId}/residents/import", Csv($"name,phone\n{name},{phone}\n"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var protector = factory.Services.GetRequiredService<PersonalDataProtector>();
+        var hash = protector.LookupHash(DataPurposes.Phone, $"86:{phone}");
+        return await factory.WithDbAsync(db => db.Users.Where(u => u.PhoneHash == hash).Select(u => u.Id).SingleAsync());
+    }
+
+    [Fact]
+    public async Task Claim_RecordWithHistory_KeepsTheRecordAndItsPoints_TheLoginMovesOntoIt_NoForeignKeyFailure()
+    {
+        var phone = NewPhone();
+        var staff = await factory.StaffAsync("town-staff");
+        var recordId = await ImportOneAsync(await factory.StaffAsync("staff-xihu"), "陈老伯", phone);
+        // History staff leave on a phoneless resident: a micro-grid they lead (a restricting foreign key) and points.
+        var microId = DemoSeeder.StableId("micro-grid:0:1:group-1");
+        Assert.Equal(HttpStatusCode.NoContent, (await staff.PutAsJsonAsync($"/api/residents/{recordId}/micro-grid", new { microGridId = microId })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await staff.PutAsJsonAsync($"/api/micro-grids/{microId}/leader", new { residentId = recordId })).StatusCode);
+        await LedgerTestKit.CreditAsync(factory, recordId, 25);
+
+        factory.WeChat.PhoneNumber = phone;
+        var (client, freshId, _) = await WeChatTestKit.LoginAsync(factory);
+        var bind = await client.PostAsJsonAsync("/api/me/phone", new { code = WeChatTestKit.NewCode() });
+
+        Assert.True(bind.StatusCode == HttpStatusCode.OK, await bind.Content.ReadAsStringAsync());
+        var session = (await bind.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("session");
+        Assert.Equal(recordId, session.GetProperty("resident").GetProperty("id").GetGuid());
+        var record = await factory.WithDbAsync(db => db.Users.AsNoTracking().SingleAsync(u => u.Id == recordId));
+        var fresh = await factory.WithDbAsync(db => db.Users.AsNoTracking().SingleAsync(u => u.Id == freshId));
+        Assert.NotNull(record.WeChatOpenId);
+        Assert.NotNull(record.PhoneVerifiedAt);
+        Assert.Equal(microId, record.MicroGridId);
+        Assert.Null(fresh.WeChatOpenId);
+        Assert.False(fresh.IsActive);
+        Assert.Equal(25, await LedgerTestKit.BalanceAsync(factory, recordId));
+
+        var asRecord = factory.CreateClient();
+        asRecord.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", session.GetProperty("accessToken").GetString());
+        Assert.Equal(recordId, (await asRecord.GetFromJsonAsync<JsonElement>("/api/me")).GetProperty("id").GetGuid());
+        Assert.Equal(microId, (await asRecord.GetFromJsonAsync<JsonElement>("/api/me/micro-grid")).GetProperty("id").GetGuid());
+    }
+
+    [Fact]
+    public async Task Claim_BothAccountsHaveHistory_Refused409_NothingDeleted()
+    {
+        var phone = NewPhone();
+        var recordId = await ImportOneAsync(await factory.StaffAsync("staff-xihu"), "林阿姨", phone);
+        await LedgerTestKit.CreditAsync(factory, recordId, 5);
+        factory.WeChat.PhoneNumber = phone;
+        var (client, freshId, _) = await WeChatTestKit.LoginAsync(factory);
+        await LedgerTestKit.CreditAsync(factory, freshId, 5);
+
+        var bind = await client.PostAsJsonAsync("/api/me/phone", new { code = WeChatTestKit.NewCode() });
+
+        await ProblemAssert.IsProblemAsync(bind, HttpStatusCode.Conflict, "phone.claim_needs_merge");
+        Assert.Equal(2, await factory.WithDbAsync(db => db.Users.CountAsync(u => u.Id == recordId || u.Id == freshId)));
+        Assert.Equal(5, await LedgerTestKit.BalanceAsync(factory, recordId));
+    }
+
+    [Fact]
+    public void History_CoversEveryForeignKeyToAnAccount()
+    {
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<Points.Infrastructure.Persistence.PointsDbContext>();
+        var covered = ResidentHistory.References(db.Model).Select(r => r.Entity.Name).ToHashSet();
+
+        foreach (var name in new[] { "SignUp", "Declaration", "HazardReport", "NegativeRecord", "MicroGrid", "Upload", "LedgerAccount", "ProxySession", "MarketOrder", "Coupon" })
+        {
+            Assert.Contains(name, covered);
+        }
+
+        Assert.DoesNotContain("RefreshToken", covered);
     }
 }
