@@ -131,6 +131,8 @@ public static class DependencyInjection
         services.AddScoped<Market.MarketService>();
         services.AddScoped<Seeding.IDemoSeedContributor, MarketDemoSeed>();
         services.AddScoped<Coupons.CouponTemplateService>();
+        services.AddScoped<Polls.PollService>();
+        services.AddScoped<Polls.ProposalService>();
         services.AddScoped<Coupons.CouponIssuer>();
         services.AddScoped<Coupons.CouponRedemptionService>();
         services.AddScoped<Coupons.ResidentCoupons>();

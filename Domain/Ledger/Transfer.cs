@@ -17,6 +17,7 @@ public enum TransferReason
     Expiry,
     Reversal,
     CouponRedemption,
+    PollVote,
 }
 
 /// <summary>One ledger account, named by its kind and owner (the ledger creates it on first use).</summary>
