@@ -16,9 +16,9 @@ public static partial class PollEndpoints
         var polls = app.MapGroup("/api/polls").WithTags("Polls").RequireAuthorization();
         polls.MapPost("/", CreatePollAsync).WithName(nameof(CreatePollAsync)).RequireAuthorization(Policies.Staff)
             .WithSummary("发起议事投票（选项、单选或多选、面向村社或网格、起止时间、每人一票或每户一票、是否实时公布结果、投票积分）");
-        polls.MapGet("/", ListPollsAsync).WithName(nameof(ListPollsAsync))
+        polls.MapGet("/", ListPollsAsync).WithName(nameof(ListPollsAsync)).RequireAuthorization(Policies.ResidentOrStaff)
             .WithSummary("居民：面向本人所在村社或网格的投票（进行中在前）；工作人员：管辖范围内的投票");
-        polls.MapGet("/{id:guid}", GetPollAsync).WithName(nameof(GetPollAsync))
+        polls.MapGet("/{id:guid}", GetPollAsync).WithName(nameof(GetPollAsync)).RequireAuthorization(Policies.ResidentOrStaff)
             .WithSummary("一次投票：选项、我的选择、参与率；截止后（或设为实时公布时）含各选项票数");
         polls.MapPost("/{id:guid}/votes", VoteAsync).WithName(nameof(VoteAsync)).RequireAuthorization(Policies.Resident)
             .WithSummary("投票 {optionIds}：每人（或每户）只能投一次，须在投票期内，单选只能选一项；按镇街积分规则计投票积分（受上限约束）");
