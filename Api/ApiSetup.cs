@@ -10,6 +10,7 @@ using Points.Api.Administration;
 using Points.Api.Audit;
 using Points.Api.Auth;
 using Points.Api.Coupons;
+using Points.Api.Polls;
 using Points.Api.Credit;
 using Points.Api.Http;
 using Points.Api.Ledger;
@@ -243,6 +244,7 @@ public static class ApiSetup
         app.MapMarket();
         app.MapCoupons();
         app.MapMediation();
+        app.MapPolls();
         app.MapSummaries();
         app.MapCredit();
         app.MapActivities();

@@ -134,6 +134,8 @@ public static class DependencyInjection
         services.AddScoped<Mediation.MediatorRegistry>();
         services.AddScoped<Mediation.MediationService>();
         services.AddScoped<Mediation.CaseLibrary>();
+        services.AddScoped<Polls.PollService>();
+        services.AddScoped<Polls.ProposalService>();
         services.AddScoped<Coupons.CouponIssuer>();
         services.AddScoped<Coupons.CouponRedemptionService>();
         services.AddScoped<Coupons.ResidentCoupons>();

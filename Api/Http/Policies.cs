@@ -22,6 +22,9 @@ public static class Policies
     public const string Merchant = "merchant";
     public const string Bank = "bank";
 
+    /// <summary>Who reads polls (议事): the residents they are put to and staff of their scope.</summary>
+    public const string ResidentOrStaff = "resident-or-staff";
+
     /// <summary>Who may open a proxy session (代办) for a resident: staff today; grid workers join at the merge of the grid roles.</summary>
     public const string ProxyOpeners = "proxy-openers";
 
@@ -36,5 +39,6 @@ public static class Policies
         .AddPolicy(AdminOrPlatform, p => p.RequireRole(Roles.Admin, Roles.Platform))
         .AddPolicy(Platform, p => p.RequireRole(Roles.Platform))
         .AddPolicy(Merchant, p => p.RequireRole(Roles.Merchant))
-        .AddPolicy(Bank, p => p.RequireRole(Roles.Bank));
+        .AddPolicy(Bank, p => p.RequireRole(Roles.Bank))
+        .AddPolicy(ResidentOrStaff, p => p.RequireRole([Roles.Resident, .. Roles.Staff]));
 }

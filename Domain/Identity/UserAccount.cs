@@ -273,6 +273,35 @@ public sealed class UserAccount
         CommunityId = approved.ToCommunityId;
         GridId = approved.ToGridId;
         MicroGridId = null;
+        HouseholdRoom = null;
+    }
+
+    /// <summary>The door number (门牌号) inside the resident's micro-grid; with it, the household (<see cref="Polls.Household"/>).</summary>
+    public string? HouseholdRoom { get; private set; }
+
+    public string? HouseholdKey => Polls.Household.Key(MicroGridId, HouseholdRoom);
+
+    /// <summary>Staff record the resident's door number; null clears it. The micro-grid comes first: a household is a room of one.</summary>
+    public Result<UserAccount> SetHouseholdRoom(string? room)
+    {
+        if (room is null)
+        {
+            HouseholdRoom = null;
+            return this;
+        }
+
+        if (!Polls.Household.IsValidRoom(room))
+        {
+            return Polls.Household.RoomInvalid;
+        }
+
+        if (Role != Role.Resident || MicroGridId is null)
+        {
+            return Polls.Household.MicroGridMissing;
+        }
+
+        HouseholdRoom = Polls.Household.NormaliseRoom(room);
+        return this;
     }
 
     /// <summary>Staff record the resident's address as a micro-grid; it also sets their community and grid to the micro-grid's.</summary>
@@ -282,6 +311,12 @@ public sealed class UserAccount
         if (Role != Role.Resident || microGrid.TownId != TownId)
         {
             return Regions.MicroGridErrors.LeaderNotResident;
+        }
+
+        if (MicroGridId != microGrid.Id)
+        {
+            // Another building or group is another household.
+            HouseholdRoom = null;
         }
 
         CommunityId = microGrid.CommunityId;

@@ -20,6 +20,7 @@ public enum TransferReason
 
     /// <summary>A volunteer mediator's award for a resolved case the parties confirmed.</summary>
     Mediation,
+    PollVote,
 }
 
 /// <summary>One ledger account, named by its kind and owner (the ledger creates it on first use).</summary>

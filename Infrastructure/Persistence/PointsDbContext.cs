@@ -6,6 +6,7 @@ using Points.Domain.Credit;
 using Points.Domain.Activities;
 using Points.Domain.Coupons;
 using Points.Domain.Mediation;
+using Points.Domain.Polls;
 using Points.Domain.Identity;
 using Points.Domain.Jobs;
 using Points.Domain.Ledger;
@@ -117,6 +118,16 @@ public sealed class PointsDbContext(DbContextOptions<PointsDbContext> options) :
     public DbSet<Coupon> Coupons => Set<Coupon>();
 
     public DbSet<CouponRedemption> CouponRedemptions => Set<CouponRedemption>();
+
+    public DbSet<Poll> Polls => Set<Poll>();
+
+    public DbSet<PollOption> PollOptions => Set<PollOption>();
+
+    public DbSet<PollVote> PollVotes => Set<PollVote>();
+
+    public DbSet<PollVoteChoice> PollVoteChoices => Set<PollVoteChoice>();
+
+    public DbSet<Proposal> Proposals => Set<Proposal>();
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 

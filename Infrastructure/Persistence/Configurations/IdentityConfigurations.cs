@@ -21,6 +21,8 @@ internal sealed class UserAccountConfiguration : IEntityTypeConfiguration<UserAc
         b.Property(x => x.PhoneHash).HasMaxLength(UserAccount.PhoneHashLength);
         b.Property(x => x.PhoneCountryCode).HasMaxLength(UserAccount.CountryCodeMaxLength);
         b.Property(x => x.SessionKeyCipher).HasMaxLength(UserAccount.SecretCipherMaxLength);
+        b.Property(x => x.HouseholdRoom).HasMaxLength(Points.Domain.Polls.Household.RoomMaxLength);
+        b.Ignore(x => x.HouseholdKey);
         b.HasIndex(x => x.WeChatOpenId).IsUnique();
         b.HasIndex(x => x.PhoneHash).IsUnique();
         b.HasIndex(x => x.Username).IsUnique();

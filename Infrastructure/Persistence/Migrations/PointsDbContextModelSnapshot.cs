@@ -1286,6 +1286,11 @@ namespace Points.Infrastructure.Persistence.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("honor_roll_opt_out");
 
+                    b.Property<string>("HouseholdRoom")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("household_room");
+
                     b.Property<bool>("IsActive")
                         .HasColumnType("boolean")
                         .HasColumnName("is_active");
@@ -3077,6 +3082,262 @@ namespace Points.Infrastructure.Persistence.Migrations
                     b.ToTable("uploads", (string)null);
                 });
 
+            modelBuilder.Entity("Points.Domain.Polls.Poll", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("ClosesAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("closes_at");
+
+                    b.Property<Guid>("CommunityId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("community_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("CreatedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("description");
+
+                    b.Property<int>("Eligible")
+                        .HasColumnType("integer")
+                        .HasColumnName("eligible");
+
+                    b.Property<Guid?>("GridId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("grid_id");
+
+                    b.Property<bool>("LiveResults")
+                        .HasColumnType("boolean")
+                        .HasColumnName("live_results");
+
+                    b.Property<bool>("MultipleChoice")
+                        .HasColumnType("boolean")
+                        .HasColumnName("multiple_choice");
+
+                    b.Property<string>("OnePer")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("one_per");
+
+                    b.Property<DateTimeOffset>("OpensAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("opens_at");
+
+                    b.Property<int?>("Points")
+                        .HasColumnType("integer")
+                        .HasColumnName("points");
+
+                    b.Property<Guid?>("ProposalId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("proposal_id");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("title");
+
+                    b.Property<Guid>("TownId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("town_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_polls");
+
+                    b.HasIndex("CommunityId", "ClosesAt")
+                        .HasDatabaseName("ix_polls_community_id_closes_at");
+
+                    b.HasIndex("TownId", "CreatedAt")
+                        .HasDatabaseName("ix_polls_town_id_created_at");
+
+                    b.ToTable("polls", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_polls_window", "closes_at > opens_at");
+                        });
+                });
+
+            modelBuilder.Entity("Points.Domain.Polls.PollOption", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("PollId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("poll_id");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer")
+                        .HasColumnName("position");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("text");
+
+                    b.HasKey("Id")
+                        .HasName("pk_poll_options");
+
+                    b.HasIndex("PollId", "Position")
+                        .IsUnique()
+                        .HasDatabaseName("ix_poll_options_poll_id_position");
+
+                    b.ToTable("poll_options", (string)null);
+                });
+
+            modelBuilder.Entity("Points.Domain.Polls.PollVote", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("AwardedPoints")
+                        .HasColumnType("integer")
+                        .HasColumnName("awarded_points");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("PollId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("poll_id");
+
+                    b.Property<Guid>("ResidentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("resident_id");
+
+                    b.Property<string>("VoterKey")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("voter_key");
+
+                    b.HasKey("Id")
+                        .HasName("pk_poll_votes");
+
+                    b.HasIndex("PollId", "VoterKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_poll_votes_poll_id_voter_key");
+
+                    b.HasIndex("ResidentId", "PollId")
+                        .HasDatabaseName("ix_poll_votes_resident_id_poll_id");
+
+                    b.ToTable("poll_votes", (string)null);
+                });
+
+            modelBuilder.Entity("Points.Domain.Polls.PollVoteChoice", b =>
+                {
+                    b.Property<Guid>("VoteId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("vote_id");
+
+                    b.Property<Guid>("OptionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("option_id");
+
+                    b.Property<Guid>("PollId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("poll_id");
+
+                    b.HasKey("VoteId", "OptionId")
+                        .HasName("pk_poll_vote_choices");
+
+                    b.HasIndex("OptionId")
+                        .HasDatabaseName("ix_poll_vote_choices_option_id");
+
+                    b.HasIndex("PollId", "OptionId")
+                        .HasDatabaseName("ix_poll_vote_choices_poll_id_option_id");
+
+                    b.ToTable("poll_vote_choices", (string)null);
+                });
+
+            modelBuilder.Entity("Points.Domain.Polls.Proposal", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Answer")
+                        .HasMaxLength(1064)
+                        .HasColumnType("character varying(1064)")
+                        .HasColumnName("answer");
+
+                    b.Property<Guid>("CommunityId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("community_id");
+
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("content");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("HandledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("handled_at");
+
+                    b.Property<Guid?>("HandledBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("handled_by");
+
+                    b.Property<Guid?>("PollId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("poll_id");
+
+                    b.Property<Guid>("ResidentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("resident_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("title");
+
+                    b.Property<Guid>("TownId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("town_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_proposals");
+
+                    b.HasIndex("ResidentId", "CreatedAt")
+                        .HasDatabaseName("ix_proposals_resident_id_created_at");
+
+                    b.HasIndex("CommunityId", "Status", "CreatedAt")
+                        .HasDatabaseName("ix_proposals_community_id_status_created_at");
+
+                    b.ToTable("proposals", (string)null);
+                });
+
             modelBuilder.Entity("Points.Domain.Regions.Community", b =>
                 {
                     b.Property<Guid>("Id")
@@ -3745,6 +4006,63 @@ namespace Points.Infrastructure.Persistence.Migrations
                         .HasConstraintName("fk_uploads_users_owner_id");
                 });
 
+            modelBuilder.Entity("Points.Domain.Polls.Poll", b =>
+                {
+                    b.HasOne("Points.Domain.Regions.Community", null)
+                        .WithMany()
+                        .HasForeignKey("CommunityId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_polls_communities_community_id");
+                });
+
+            modelBuilder.Entity("Points.Domain.Polls.PollOption", b =>
+                {
+                    b.HasOne("Points.Domain.Polls.Poll", null)
+                        .WithMany("Options")
+                        .HasForeignKey("PollId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_poll_options_polls_poll_id");
+                });
+
+            modelBuilder.Entity("Points.Domain.Polls.PollVote", b =>
+                {
+                    b.HasOne("Points.Domain.Polls.Poll", null)
+                        .WithMany()
+                        .HasForeignKey("PollId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_poll_votes_polls_poll_id");
+                });
+
+            modelBuilder.Entity("Points.Domain.Polls.PollVoteChoice", b =>
+                {
+                    b.HasOne("Points.Domain.Polls.PollOption", null)
+                        .WithMany()
+                        .HasForeignKey("OptionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_poll_vote_choices_poll_options_option_id");
+
+                    b.HasOne("Points.Domain.Polls.PollVote", null)
+                        .WithMany("Choices")
+                        .HasForeignKey("VoteId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_poll_vote_choices_poll_votes_vote_id");
+                });
+
+            modelBuilder.Entity("Points.Domain.Polls.Proposal", b =>
+                {
+                    b.HasOne("Points.Domain.Regions.Community", null)
+                        .WithMany()
+                        .HasForeignKey("CommunityId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_proposals_communities_community_id");
+                });
+
             modelBuilder.Entity("Points.Domain.Regions.Community", b =>
                 {
                     b.HasOne("Points.Domain.Regions.Town", null)
@@ -3851,6 +4169,16 @@ namespace Points.Infrastructure.Persistence.Migrations
             modelBuilder.Entity("Points.Domain.Coupons.CouponTemplate", b =>
                 {
                     b.Navigation("Merchants");
+                });
+
+            modelBuilder.Entity("Points.Domain.Polls.Poll", b =>
+                {
+                    b.Navigation("Options");
+                });
+
+            modelBuilder.Entity("Points.Domain.Polls.PollVote", b =>
+                {
+                    b.Navigation("Choices");
                 });
 #pragma warning restore 612, 618
         }
