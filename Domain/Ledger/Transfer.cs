@@ -17,6 +17,9 @@ public enum TransferReason
     Expiry,
     Reversal,
     CouponRedemption,
+
+    /// <summary>An on-time monthly self-check of a key premises (一单一码).</summary>
+    PremisesSelfCheck,
 }
 
 /// <summary>One ledger account, named by its kind and owner (the ledger creates it on first use).</summary>

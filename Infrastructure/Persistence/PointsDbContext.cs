@@ -5,6 +5,7 @@ using Points.Domain.Audit;
 using Points.Domain.Credit;
 using Points.Domain.Activities;
 using Points.Domain.Coupons;
+using Points.Domain.Premises;
 using Points.Domain.Identity;
 using Points.Domain.Jobs;
 using Points.Domain.Ledger;
@@ -114,6 +115,16 @@ public sealed class PointsDbContext(DbContextOptions<PointsDbContext> options) :
     public DbSet<Coupon> Coupons => Set<Coupon>();
 
     public DbSet<CouponRedemption> CouponRedemptions => Set<CouponRedemption>();
+
+    public DbSet<KeyPremises> Premises => Set<KeyPremises>();
+
+    public DbSet<PremisesChecklist> PremisesChecklists => Set<PremisesChecklist>();
+
+    public DbSet<PremisesSelfCheck> PremisesSelfChecks => Set<PremisesSelfCheck>();
+
+    public DbSet<PremisesMonth> ClosedPremisesMonths => Set<PremisesMonth>();
+
+    public DbSet<PremisesFollowUp> PremisesFollowUps => Set<PremisesFollowUp>();
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
