@@ -10,6 +10,7 @@ using Points.Api.Administration;
 using Points.Api.Audit;
 using Points.Api.Auth;
 using Points.Api.Coupons;
+using Points.Api.Premises;
 using Points.Api.Credit;
 using Points.Api.Http;
 using Points.Api.Ledger;
@@ -241,6 +242,7 @@ public static class ApiSetup
         app.MapMerchant();
         app.MapMarket();
         app.MapCoupons();
+        app.MapPremises();
         app.MapSummaries();
         app.MapCredit();
         app.MapActivities();
