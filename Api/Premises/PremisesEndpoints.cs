@@ -28,9 +28,9 @@ public static partial class PremisesEndpoints
             .WithSummary("责任人月度自查（本月，逐项回答检查标准）：全部合格绿码，一般项不合格黄码（整改后复查转绿），重点项不合格红码；每月首次按时自查得积分");
 
         var towns = app.MapGroup("/api/towns").WithTags("Premises");
-        towns.MapPut("/{id:guid}/premises-checklists/{kind}", PutChecklistAsync).WithName(nameof(PutChecklistAsync)).RequireAuthorization(Policies.TownStaff)
+        towns.MapPut("/{townId:guid}/premises-checklists/{kind}", PutChecklistAsync).WithName(nameof(PutChecklistAsync)).RequireAuthorization(Policies.TownStaff)
             .WithSummary("发布某类场所的检查标准（新版本；已提交的自查仍按原版本解读）");
-        towns.MapGet("/{id:guid}/premises-checklists", ListChecklistsAsync).WithName(nameof(ListChecklistsAsync)).RequireAuthorization(Policies.Staff)
+        towns.MapGet("/{townId:guid}/premises-checklists", ListChecklistsAsync).WithName(nameof(ListChecklistsAsync)).RequireAuthorization(Policies.Staff)
             .WithSummary("本镇街各类场所当前的检查标准");
 
         app.MapGroup("/api/me").WithTags("Premises").RequireAuthorization(Policies.Resident)
@@ -143,7 +143,7 @@ public static partial class PremisesEndpoints
     }
 
     public static async Task<Results<Ok<ChecklistResponse>, ProblemHttpResult, ValidationProblem>> PutChecklistAsync(
-        Guid id, string kind, ChecklistRequest request, ClaimsPrincipal principal, PremisesService premises, CancellationToken ct)
+        Guid townId, string kind, ChecklistRequest request, ClaimsPrincipal principal, PremisesService premises, CancellationToken ct)
     {
         if (!Enum.TryParse<PremisesKind>(kind, ignoreCase: false, out var parsed) || !Enum.IsDefined(parsed) || char.IsDigit(kind[0]))
         {
@@ -151,24 +151,24 @@ public static partial class PremisesEndpoints
         }
 
         var me = principal.Me();
-        if (!me.CanAdministerTown(id))
+        if (!me.CanAdministerTown(townId))
         {
             return Problems.Forbidden("region.out_of_scope", "只能管理本镇街");
         }
 
-        var published = await premises.PublishChecklistAsync(id, parsed, [.. request.Items!.Select(i => new ChecklistItemDraft(i.Text, i.Critical))], me.Id, ct);
+        var published = await premises.PublishChecklistAsync(townId, parsed, [.. request.Items!.Select(i => new ChecklistItemDraft(i.Text, i.Critical))], me.Id, ct);
         return published.IsSuccess ? TypedResults.Ok(ChecklistResponse.From(published.Value)) : Problems.From(published.Error);
     }
 
     public static async Task<Results<Ok<List<ChecklistResponse>>, ProblemHttpResult>> ListChecklistsAsync(
-        Guid id, ClaimsPrincipal principal, PremisesService premises, CancellationToken ct)
+        Guid townId, ClaimsPrincipal principal, PremisesService premises, CancellationToken ct)
     {
-        if (principal.Me().TownId != id)
+        if (principal.Me().TownId != townId)
         {
             return Problems.Forbidden("region.out_of_scope", "只能查看本镇街");
         }
 
-        return TypedResults.Ok((await premises.ChecklistsAsync(id, ct)).Select(ChecklistResponse.From).ToList());
+        return TypedResults.Ok((await premises.ChecklistsAsync(townId, ct)).Select(ChecklistResponse.From).ToList());
     }
 
     public static async Task<Ok<List<MyPremisesResponse>>> MyPremisesAsync(
