@@ -32,6 +32,7 @@ public sealed class PremisesTests(PointsApiFactory factory) : IClassFixture<Poin
 
         var yellow = await owner.PostAsJsonAsync($"/api/premises/{id}/self-checks", Check("2026-12", true, false));
         var publicYellow = await factory.CreateClient().GetFromJsonAsync<JsonElement>($"/api/public/premises/{code}");
+        factory.Clock.Advance(TimeSpan.FromMinutes(30));
         var green = await owner.PostAsJsonAsync($"/api/premises/{id}/self-checks", Check("2026-12", true, true));
         var publicRaw = await factory.CreateClient().GetStringAsync($"/api/public/premises/{code}");
         var other = await (await factory.ResidentAsync(2)).PostAsJsonAsync($"/api/premises/{id}/self-checks", Check("2026-12", true, true));
@@ -170,6 +171,8 @@ public sealed class PremisesTests(PointsApiFactory factory) : IClassFixture<Poin
         factory.Clock.Set(new DateTimeOffset(2027, 6, 1, 1, 0, 0, Shanghai));
         var may = await CloseAsync("2027-05");
         var mayAgain = await CloseAsync("2027-05");
+        town = await factory.StaffAsync("town-staff");
+        worker = await factory.StaffAsync("grid-worker");
         var marchLater = await town.GetStringAsync($"/api/premises/stats?month=2027-03&grid={WorkerGrid}");
         var cases = await town.GetFromJsonAsync<JsonElement>("/api/premises/follow-ups?kind=JointEnforcement");
 
