@@ -140,6 +140,7 @@ public sealed class PremisesTests(PointsApiFactory factory) : IClassFixture<Poin
 
         var early = await host.RunOnceAsync(job, CancellationToken.None);
         factory.Clock.Set(new DateTimeOffset(2027, 4, 1, 0, 40, 0, Shanghai));
+        town = await factory.StaffAsync("town-staff");
         var ran = await host.RunOnceAsync(job, CancellationToken.None);
         var again = await CloseAsync("2027-03");
         var march = await town.GetStringAsync($"/api/premises/stats?month=2027-03&grid={WorkerGrid}");
@@ -163,6 +164,7 @@ public sealed class PremisesTests(PointsApiFactory factory) : IClassFixture<Poin
         Assert.DoesNotContain(inspections.GetProperty("items").EnumerateArray(), f => f.GetProperty("premisesId").GetGuid() == good);
 
         factory.Clock.Set(new DateTimeOffset(2027, 4, 10, 9, 0, 0, Shanghai));
+        town = await factory.StaffAsync("town-staff");
         Assert.Equal(HttpStatusCode.Created, (await (await factory.ResidentAsync(5)).PostAsJsonAsync($"/api/premises/{good}/self-checks", Check("2027-04", false, true))).StatusCode);
         await CreateAsync(town, "东山新厂", "Enterprise", WorkerGrid, 7);
         await PublishAsync(town, "Enterprise", ("安全生产责任制上墙", false));
