@@ -11,6 +11,7 @@ using Points.Api.Audit;
 using Points.Api.Auth;
 using Points.Api.Coupons;
 using Points.Api.Polls;
+using Points.Api.Premises;
 using Points.Api.Credit;
 using Points.Api.Http;
 using Points.Api.Ledger;
@@ -245,6 +246,7 @@ public static class ApiSetup
         app.MapCoupons();
         app.MapMediation();
         app.MapPolls();
+        app.MapPremises();
         app.MapSummaries();
         app.MapCredit();
         app.MapActivities();

@@ -140,6 +140,10 @@ public static class DependencyInjection
         services.AddScoped<Coupons.CouponRedemptionService>();
         services.AddScoped<Coupons.ResidentCoupons>();
         services.AddScheduledJob<Coupons.CouponIssueJob>();
+        services.AddScoped<Premises.PremisesService>();
+        services.AddScoped<Premises.PremisesMonthCloser>();
+        services.AddScoped<Premises.PremisesReports>();
+        services.AddScheduledJob<Premises.PremisesMonthCloseJob>();
         services.AddScheduledJob<PointsExpiryJob>();
         services.AddScheduledJob<Participation.AwardBackfillJob>();
         services.AddScheduledJob<Participation.HazardEscalationJob>();

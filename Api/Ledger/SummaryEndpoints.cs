@@ -20,7 +20,9 @@ public static class SummaryEndpoints
         (TransferReason.Declaration, "申报积分"),
         (TransferReason.HazardReport, "隐患上报积分"),
         (TransferReason.Learning, "学习积分"),
+        (TransferReason.Mediation, "调解积分"),
         (TransferReason.PollVote, "议事积分"),
+        (TransferReason.PremisesSelfCheck, "场所自查积分"),
     ];
 
     public static void MapSummaries(this IEndpointRouteBuilder app)

@@ -83,7 +83,7 @@ public static partial class Format
 
     public static readonly IReadOnlyDictionary<string, string> Reasons = new Dictionary<string, string>
     {
-        ["ActivityAttendance"] = "活动积分", ["Declaration"] = "申报积分", ["HazardReport"] = "隐患上报", ["Learning"] = "学习积分",
+        ["ActivityAttendance"] = "活动积分", ["Declaration"] = "申报积分", ["HazardReport"] = "隐患上报", ["Learning"] = "学习积分", ["PremisesSelfCheck"] = "场所自查",
         ["Redemption"] = "商户兑换", ["RedemptionRefund"] = "兑换退款", ["MarketOrder"] = "积分超市", ["MarketOrderRefund"] = "超市退款", ["Expiry"] = "过期", ["Adjustment"] = "人工调整", ["Reversal"] = "冲正", ["CouponRedemption"] = "积分兑券", ["Mediation"] = "调解积分", ["PollVote"] = "议事投票",
     };
 

@@ -52,7 +52,7 @@ public sealed class EarningRule
     }
 
     public static bool IsEarningSource(TransferReason source) =>
-        source is TransferReason.ActivityAttendance or TransferReason.Declaration or TransferReason.HazardReport or TransferReason.Learning or TransferReason.Mediation or TransferReason.PollVote;
+        source is TransferReason.ActivityAttendance or TransferReason.Declaration or TransferReason.HazardReport or TransferReason.Learning or TransferReason.Mediation or TransferReason.PollVote or TransferReason.PremisesSelfCheck;
 
     public void Update(int defaultPoints, int? dailyCap, int? monthlyCap)
     {

@@ -21,6 +21,8 @@ public enum TransferReason
     /// <summary>A volunteer mediator's award for a resolved case the parties confirmed.</summary>
     Mediation,
     PollVote,
+    /// <summary>An on-time monthly self-check of a key premises (一单一码).</summary>
+    PremisesSelfCheck,
 }
 
 /// <summary>One ledger account, named by its kind and owner (the ledger creates it on first use).</summary>

@@ -28,7 +28,7 @@ public sealed record EarnRequest(
 public sealed class EarningService(PointsDbContext db, LedgerService ledger, TimeProvider clock)
 {
     public static readonly TransferReason[] EarningReasons =
-        [TransferReason.ActivityAttendance, TransferReason.Declaration, TransferReason.HazardReport, TransferReason.Learning, TransferReason.Mediation, TransferReason.PollVote];
+        [TransferReason.ActivityAttendance, TransferReason.Declaration, TransferReason.HazardReport, TransferReason.Learning, TransferReason.Mediation, TransferReason.PollVote, TransferReason.PremisesSelfCheck];
 
     public static readonly DomainError DailyCapReached = DomainError.Conflict("points.daily_cap_reached", "今日获得的积分已达上限，明天再来吧");
 

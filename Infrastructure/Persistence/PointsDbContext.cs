@@ -7,6 +7,8 @@ using Points.Domain.Activities;
 using Points.Domain.Coupons;
 using Points.Domain.Mediation;
 using Points.Domain.Polls;
+
+using Points.Domain.Premises;
 using Points.Domain.Identity;
 using Points.Domain.Jobs;
 using Points.Domain.Ledger;
@@ -128,6 +130,16 @@ public sealed class PointsDbContext(DbContextOptions<PointsDbContext> options) :
     public DbSet<PollVoteChoice> PollVoteChoices => Set<PollVoteChoice>();
 
     public DbSet<Proposal> Proposals => Set<Proposal>();
+
+    public DbSet<KeyPremises> Premises => Set<KeyPremises>();
+
+    public DbSet<PremisesChecklist> PremisesChecklists => Set<PremisesChecklist>();
+
+    public DbSet<PremisesSelfCheck> PremisesSelfChecks => Set<PremisesSelfCheck>();
+
+    public DbSet<PremisesMonth> ClosedPremisesMonths => Set<PremisesMonth>();
+
+    public DbSet<PremisesFollowUp> PremisesFollowUps => Set<PremisesFollowUp>();
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 

@@ -3338,6 +3338,320 @@ namespace Points.Infrastructure.Persistence.Migrations
                     b.ToTable("proposals", (string)null);
                 });
 
+            modelBuilder.Entity("Points.Domain.Premises.KeyPremises", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("address");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("code");
+
+                    b.Property<Guid>("CommunityId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("community_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("CreatedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by");
+
+                    b.Property<Guid?>("GridId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("grid_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("name");
+
+                    b.Property<Guid>("ResponsibleResidentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("responsible_resident_id");
+
+                    b.Property<Guid>("TownId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("town_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_premises");
+
+                    b.HasIndex("Code")
+                        .IsUnique()
+                        .HasDatabaseName("ix_premises_code");
+
+                    b.HasIndex("ResponsibleResidentId")
+                        .HasDatabaseName("ix_premises_responsible_resident_id");
+
+                    b.HasIndex("TownId", "CommunityId", "GridId")
+                        .HasDatabaseName("ix_premises_town_id_community_id_grid_id");
+
+                    b.ToTable("premises", (string)null);
+                });
+
+            modelBuilder.Entity("Points.Domain.Premises.PremisesChecklist", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<DateTimeOffset>("PublishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("published_at");
+
+                    b.Property<Guid>("PublishedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("published_by");
+
+                    b.Property<Guid>("TownId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("town_id");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_premises_checklists");
+
+                    b.HasIndex("TownId", "Kind", "Version")
+                        .IsUnique()
+                        .HasDatabaseName("ix_premises_checklists_town_id_kind_version");
+
+                    b.ToTable("premises_checklists", (string)null);
+                });
+
+            modelBuilder.Entity("Points.Domain.Premises.PremisesChecklistItem", b =>
+                {
+                    b.Property<Guid>("ChecklistId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("checklist_id");
+
+                    b.Property<int>("Index")
+                        .HasColumnType("integer")
+                        .HasColumnName("index");
+
+                    b.Property<bool>("Critical")
+                        .HasColumnType("boolean")
+                        .HasColumnName("critical");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("text");
+
+                    b.HasKey("ChecklistId", "Index")
+                        .HasName("pk_premises_checklist_items");
+
+                    b.ToTable("premises_checklist_items", (string)null);
+                });
+
+            modelBuilder.Entity("Points.Domain.Premises.PremisesFollowUp", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("AssigneeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("assignee_id");
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("closed_at");
+
+                    b.Property<Guid?>("ClosedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("closed_by");
+
+                    b.Property<Guid>("CommunityId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("community_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid?>("GridId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("grid_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Month")
+                        .IsRequired()
+                        .HasMaxLength(7)
+                        .HasColumnType("character varying(7)")
+                        .HasColumnName("month");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("note");
+
+                    b.Property<Guid>("PremisesId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("premises_id");
+
+                    b.Property<Guid>("TownId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("town_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_premises_follow_ups");
+
+                    b.HasIndex("PremisesId", "Kind", "Month")
+                        .IsUnique()
+                        .HasDatabaseName("ix_premises_follow_ups_premises_id_kind_month");
+
+                    b.HasIndex("TownId", "Kind", "ClosedAt")
+                        .HasDatabaseName("ix_premises_follow_ups_town_id_kind_closed_at");
+
+                    b.ToTable("premises_follow_ups", (string)null);
+                });
+
+            modelBuilder.Entity("Points.Domain.Premises.PremisesMonth", b =>
+                {
+                    b.Property<Guid>("PremisesId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("premises_id");
+
+                    b.Property<string>("Month")
+                        .HasMaxLength(7)
+                        .HasColumnType("character varying(7)")
+                        .HasColumnName("month");
+
+                    b.Property<DateTimeOffset>("ClosedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("closed_at");
+
+                    b.Property<string>("Colour")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("colour");
+
+                    b.Property<Guid>("CommunityId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("community_id");
+
+                    b.Property<Guid?>("GridId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("grid_id");
+
+                    b.Property<DateTimeOffset?>("LastCheckedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_checked_at");
+
+                    b.Property<Guid>("TownId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("town_id");
+
+                    b.HasKey("PremisesId", "Month")
+                        .HasName("pk_premises_months");
+
+                    b.HasIndex("TownId", "Month")
+                        .HasDatabaseName("ix_premises_months_town_id_month");
+
+                    b.ToTable("premises_months", (string)null);
+                });
+
+            modelBuilder.Entity("Points.Domain.Premises.PremisesSelfCheck", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Answers")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("answers");
+
+                    b.Property<DateTimeOffset>("CheckedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("checked_at");
+
+                    b.Property<Guid>("ChecklistId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("checklist_id");
+
+                    b.Property<int>("ChecklistVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("checklist_version");
+
+                    b.Property<string>("Colour")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("colour");
+
+                    b.Property<string>("Month")
+                        .IsRequired()
+                        .HasMaxLength(7)
+                        .HasColumnType("character varying(7)")
+                        .HasColumnName("month");
+
+                    b.Property<string>("PhotoIds")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("photo_ids");
+
+                    b.Property<Guid>("PremisesId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("premises_id");
+
+                    b.Property<Guid>("ResidentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("resident_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_premises_self_checks");
+
+                    b.HasIndex("ChecklistId")
+                        .HasDatabaseName("ix_premises_self_checks_checklist_id");
+
+                    b.HasIndex("PremisesId", "Month", "CheckedAt")
+                        .HasDatabaseName("ix_premises_self_checks_premises_id_month_checked_at");
+
+                    b.ToTable("premises_self_checks", (string)null);
+                });
+
             modelBuilder.Entity("Points.Domain.Regions.Community", b =>
                 {
                     b.Property<Guid>("Id")
@@ -4063,6 +4377,53 @@ namespace Points.Infrastructure.Persistence.Migrations
                         .HasConstraintName("fk_proposals_communities_community_id");
                 });
 
+            modelBuilder.Entity("Points.Domain.Premises.PremisesChecklistItem", b =>
+                {
+                    b.HasOne("Points.Domain.Premises.PremisesChecklist", null)
+                        .WithMany("Items")
+                        .HasForeignKey("ChecklistId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_premises_checklist_items_premises_checklists_checklist_id");
+                });
+
+            modelBuilder.Entity("Points.Domain.Premises.PremisesFollowUp", b =>
+                {
+                    b.HasOne("Points.Domain.Premises.KeyPremises", null)
+                        .WithMany()
+                        .HasForeignKey("PremisesId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_premises_follow_ups_premises_premises_id");
+                });
+
+            modelBuilder.Entity("Points.Domain.Premises.PremisesMonth", b =>
+                {
+                    b.HasOne("Points.Domain.Premises.KeyPremises", null)
+                        .WithMany()
+                        .HasForeignKey("PremisesId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_premises_months_premises_premises_id");
+                });
+
+            modelBuilder.Entity("Points.Domain.Premises.PremisesSelfCheck", b =>
+                {
+                    b.HasOne("Points.Domain.Premises.PremisesChecklist", null)
+                        .WithMany()
+                        .HasForeignKey("ChecklistId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_premises_self_checks_premises_checklists_checklist_id");
+
+                    b.HasOne("Points.Domain.Premises.KeyPremises", null)
+                        .WithMany()
+                        .HasForeignKey("PremisesId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_premises_self_checks_premises_premises_id");
+                });
+
             modelBuilder.Entity("Points.Domain.Regions.Community", b =>
                 {
                     b.HasOne("Points.Domain.Regions.Town", null)
@@ -4179,6 +4540,11 @@ namespace Points.Infrastructure.Persistence.Migrations
             modelBuilder.Entity("Points.Domain.Polls.PollVote", b =>
                 {
                     b.Navigation("Choices");
+                });
+
+            modelBuilder.Entity("Points.Domain.Premises.PremisesChecklist", b =>
+                {
+                    b.Navigation("Items");
                 });
 #pragma warning restore 612, 618
         }
