@@ -160,7 +160,7 @@ public sealed partial class ConsoleLoopTests(ConsoleServer server) : IClassFixtu
         await ConsoleServer.ScreenshotAsync(staff, "09-dashboard");
         var fire = await resident.PostAsJsonAsync("/api/hazards", new { category = "Fire", description = "楼道堆放纸箱，堵住消防通道", latitude = 30.03, longitude = 120.87, address = "东山村3号楼楼道" });
         Assert.Equal(HttpStatusCode.Created, fire.StatusCode);
-        await staff.GetByRole(AriaRole.Link, new() { Name = "隐患" }).ClickAsync();
+        await staff.GetByRole(AriaRole.Link, new() { Name = "隐患", Exact = true }).ClickAsync();
         await staff.GetByRole(AriaRole.Heading, new() { Name = "隐患处理看板" }).WaitForAsync();
         var card = staff.Locator(".board-card", new() { HasText = "堵住消防通道" });
         await card.GetByText("红色").WaitForAsync();
