@@ -226,9 +226,10 @@ public sealed class MediationService(PointsDbContext db, MediatorRegistry mediat
             return Changed;
         }
 
-        if (award is not null)
+        if (award is not null && await ParticipationAwards.PayAsync(db, earning, TimelineSubject.Mediation, request.Id, award, now, ct) != award.Points)
         {
-            await earning.AwardAsync(award, ct);
+            // A cap cut the award: the case now records what was paid.
+            request = await db.MediationRequests.AsNoTracking().FirstAsync(r => r.Id == id, ct);
         }
 
         return await ViewAsync(request, ct);
@@ -344,24 +345,7 @@ public sealed class MediationService(PointsDbContext db, MediatorRegistry mediat
         }
     }
 
-    private async Task<bool> TrySaveAsync(CancellationToken ct)
-    {
-        try
-        {
-            await db.SaveChangesAsync(ct);
-            return true;
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            db.ChangeTracker.Clear();
-            return false;
-        }
-        catch (DbUpdateException ex) when (DatabaseSetup.IsUniqueViolation(ex))
-        {
-            db.ChangeTracker.Clear();
-            return false;
-        }
-    }
+    private Task<bool> TrySaveAsync(CancellationToken ct) => db.TrySaveChangesAsync(ct);
 }
 
 /// <summary>The steps of a case as its timeline names them, and the Chinese names a notice uses.</summary>

@@ -43,31 +43,25 @@ public sealed class AwardBackfillJob(TimeProvider clock) : IntervalJob
             .Select(h => new Candidate(h.Id, h.ReporterId, h.TownId, h.AwardedPoints!.Value, ParticipationAwards.HazardKey(h.Id)))
             .ToListAsync(ct);
 
-        // Keys are compared in .NET: SQLite keeps GUIDs as upper-case text, so building keys in SQL would not match.
-        var keys = declarations.Concat(hazards).Select(c => c.Key).ToList();
-        var paid = (await db.JournalEntries.AsNoTracking().Where(e => keys.Contains(e.IdempotencyKey)).Select(e => e.IdempotencyKey).ToListAsync(ct)).ToHashSet();
-
-        var posted = 0;
-        foreach (var (candidate, reason, sourceType, subject) in declarations.Select(c => (c, TransferReason.Declaration, ParticipationAwards.DeclarationSource, TimelineSubject.Declaration))
-                     .Concat(hazards.Select(c => (c, TransferReason.HazardReport, ParticipationAwards.HazardSource, TimelineSubject.HazardReport)))
-                     .Where(x => !paid.Contains(x.c.Key)))
-        {
-            var award = new EarnRequest(candidate.ResidentId, candidate.TownId, reason, candidate.Points, candidate.Key, sourceType, candidate.Id.ToString(), "补发：审核通过后未入账的积分");
-            await ParticipationAwards.PayAsync(db, earning, subject, candidate.Id, award, now, ct);
-            posted++;
-        }
-
         // A confirmed resolved mediation pays its mediator (the resident behind the mediator record).
         var mediations = await db.MediationRequests.AsNoTracking()
             .Where(r => r.Status == MediationStatus.Closed && r.AwardedPoints > 0 && r.ClosedAt >= from && r.ClosedAt <= settled)
-            .Join(db.Mediators, r => r.MediatorId, m => m.Id, (r, m) => new Candidate(r.Id, m.ResidentId, r.TownId, r.AwardedPoints!.Value, ""))
+            .Join(db.Mediators, r => r.MediatorId, m => m.Id, (r, m) => new Candidate(r.Id, m.ResidentId, r.TownId, r.AwardedPoints!.Value, MediationService.AwardKey(r.Id)))
             .ToListAsync(ct);
-        var mediationKeys = mediations.Select(c => MediationService.AwardKey(c.Id)).ToList();
-        var mediationsPaid = (await db.JournalEntries.AsNoTracking().Where(e => mediationKeys.Contains(e.IdempotencyKey)).Select(e => e.IdempotencyKey).ToListAsync(ct)).ToHashSet();
-        foreach (var candidate in mediations.Where(c => !mediationsPaid.Contains(MediationService.AwardKey(c.Id))))
+
+        // Keys are compared in .NET: SQLite keeps GUIDs as upper-case text, so building keys in SQL would not match.
+        var keys = declarations.Concat(hazards).Concat(mediations).Select(c => c.Key).ToList();
+        var paid = (await db.JournalEntries.AsNoTracking().Where(e => keys.Contains(e.IdempotencyKey)).Select(e => e.IdempotencyKey).ToListAsync(ct)).ToHashSet();
+
+        const string Reviewed = "补发：审核通过后未入账的积分";
+        var posted = 0;
+        foreach (var (candidate, reason, sourceType, subject, note) in declarations.Select(c => (c, TransferReason.Declaration, ParticipationAwards.DeclarationSource, TimelineSubject.Declaration, Reviewed))
+                     .Concat(hazards.Select(c => (c, TransferReason.HazardReport, ParticipationAwards.HazardSource, TimelineSubject.HazardReport, Reviewed)))
+                     .Concat(mediations.Select(c => (c, TransferReason.Mediation, MediationService.AwardSource, TimelineSubject.Mediation, "补发：调解成功后未入账的积分")))
+                     .Where(x => !paid.Contains(x.c.Key)))
         {
-            await earning.AwardAsync(new EarnRequest(candidate.ResidentId, candidate.TownId, TransferReason.Mediation, candidate.Points, MediationService.AwardKey(candidate.Id),
-                MediationService.AwardSource, candidate.Id.ToString(), "补发：调解成功后未入账的积分"), ct);
+            var award = new EarnRequest(candidate.ResidentId, candidate.TownId, reason, candidate.Points, candidate.Key, sourceType, candidate.Id.ToString(), note);
+            await ParticipationAwards.PayAsync(db, earning, subject, candidate.Id, award, now, ct);
             posted++;
         }
 

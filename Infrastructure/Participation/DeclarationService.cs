@@ -300,24 +300,6 @@ public sealed class DeclarationService(PointsDbContext db, IContentChecker check
         return Enum.GetValues<DeclarationCategory>().ToDictionary(c => c, c => stored.FirstOrDefault(s => s.Category == c) ?? DeclarationCategorySetting.Default(townId, c));
     }
 
-    private async Task<bool> TrySaveAsync(CancellationToken ct)
-    {
-        try
-        {
-            await db.SaveChangesAsync(ct);
-            return true;
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            db.ChangeTracker.Clear();
-            return false;
-        }
-        catch (DbUpdateException ex) when (DatabaseSetup.IsUniqueViolation(ex))
-        {
-            // A concurrent review of the same version queued the same notification first (dedupe key
-            // declaration-review:{id}:{version}): the same conflict, seen on the outbox row.
-            db.ChangeTracker.Clear();
-            return false;
-        }
-    }
+    /// <summary>A concurrent review of the same version loses on the version, or on the notification it queued first (dedupe key declaration-review:{id}:{version}).</summary>
+    private Task<bool> TrySaveAsync(CancellationToken ct) => db.TrySaveChangesAsync(ct);
 }

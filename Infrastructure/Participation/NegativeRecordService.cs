@@ -183,20 +183,7 @@ public sealed class NegativeRecordService(PointsDbContext db, TimeProvider clock
         }
 
         db.ParticipationEvents.Add(ParticipationAwards.Event(TimelineSubject.NegativeRecord, record.Id, action, actorId, note, null, now));
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return NegativeRecordErrors.Conflict;
-        }
-        catch (DbUpdateException ex) when (DatabaseSetup.IsUniqueViolation(ex))
-        {
-            // A concurrent decision queued the same notification (its dedupe key) first.
-            return NegativeRecordErrors.Conflict;
-        }
-
-        return record;
+        // A concurrent decision loses on the version, or on the notification (its dedupe key) it queued first.
+        return await db.TrySaveChangesAsync(ct) ? record : NegativeRecordErrors.Conflict;
     }
 }

@@ -6,7 +6,7 @@ using Points.Infrastructure.Persistence;
 namespace Points.Infrastructure.Participation;
 
 /// <summary>
-/// Pays an approved declaration or a closed hazard report. When the town's daily cap cuts the award,
+/// Pays an approved declaration, a closed hazard report or a confirmed mediation. When a cap cuts the award,
 /// the item records what was actually paid and its timeline says why — the same whether the review
 /// request pays or the backfill job does.
 /// </summary>
@@ -35,14 +35,13 @@ public static class ParticipationAwards
         }
 
         db.ChangeTracker.Clear();
-        if (subject == TimelineSubject.Declaration)
+        _ = subject switch
         {
-            await db.Declarations.Where(d => d.Id == id).ExecuteUpdateAsync(s => s.SetProperty(d => d.AwardedPoints, posted), ct);
-        }
-        else
-        {
-            await db.HazardReports.Where(h => h.Id == id).ExecuteUpdateAsync(s => s.SetProperty(h => h.AwardedPoints, posted), ct);
-        }
+            TimelineSubject.Declaration => await db.Declarations.Where(d => d.Id == id).ExecuteUpdateAsync(s => s.SetProperty(d => d.AwardedPoints, posted), ct),
+            TimelineSubject.HazardReport => await db.HazardReports.Where(h => h.Id == id).ExecuteUpdateAsync(s => s.SetProperty(h => h.AwardedPoints, posted), ct),
+            TimelineSubject.Mediation => await db.MediationRequests.Where(m => m.Id == id).ExecuteUpdateAsync(s => s.SetProperty(m => m.AwardedPoints, posted), ct),
+            _ => throw new ArgumentOutOfRangeException(nameof(subject), subject, "no award is paid for this subject"),
+        };
 
         db.ParticipationEvents.Add(Event(subject, id, DeclarationAction.AwardCapped, null,
             award.IsSuccess ? $"已达每日积分上限，实得{posted}分" : award.Error.Title, posted, now));

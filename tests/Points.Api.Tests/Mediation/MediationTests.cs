@@ -203,6 +203,8 @@ public sealed class MediationTests(PointsApiFactory factory) : IClassFixture<Poi
         {
             var id = await ResolvedAsync(mediatorId, SecondMediatorResident, $"第{i + 1}起家庭纠纷");
             earned.Add(await factory.WithDbAsync(db => db.JournalEntries.Where(e => e.IdempotencyKey == MediationService.AwardKey(id)).Select(e => e.Points).FirstOrDefaultAsync()));
+            var recorded = (await (await factory.ResidentAsync(Requester)).GetFromJsonAsync<MediationResponse>($"/api/mediations/{id}", Json))!.AwardedPoints;
+            Assert.Equal((int?)earned[^1], recorded);
         }
 
         Assert.Equal([30L, 15L], earned);
