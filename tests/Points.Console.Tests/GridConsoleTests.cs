@@ -91,10 +91,15 @@ public sealed class GridConsoleTests(ConsoleServer server) : IClassFixture<Conso
         var card = page.Locator(".board-card", new() { HasText = "线缆拖地" });
         await card.GetByText("红色").WaitForAsync();
         await card.GetByText("未指派网格员").WaitForAsync();
-        foreach (var c in await page.Locator(".board-card").AllAsync())
+        // read every card in one evaluation: the board may still be swapping the unfiltered list for the filtered one
+        var texts = await page.Locator(".board-card").AllInnerTextsAsync();
+        for (var tries = 0; tries < 50 && texts.Any(t => !t.Contains("红色", StringComparison.Ordinal)); tries++)
         {
-            Assert.Contains("红色", await c.InnerTextAsync());
+            await page.WaitForTimeoutAsync(100);
+            texts = await page.Locator(".board-card").AllInnerTextsAsync();
         }
+
+        Assert.All(texts, t => Assert.Contains("红色", t));
 
         await card.GetByRole(AriaRole.Button, new() { Name = "指派" }).ClickAsync();
         await card.GetByLabel("指派给网格员").SelectOptionAsync(new SelectOptionValue { Label = "东山村第1网格网格员（grid-worker）" });
